@@ -1,0 +1,45 @@
+// `npm run bench`: benchmarks, each reported next to a baseline measured in the same run, as a ratio.
+// Not part of `npm test`. Results are printed and written to bench-results/latest.json.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundle } from './build.mjs';
+import { ensureNodeModules, root } from './lib/setup.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+
+ensureNodeModules();
+if (spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
+await bundle({ production: true });
+const { sampleActivation, median } = await import(join(root, 'out', 'test', 'bench', 'activation.js'));
+
+async function emptyExtension() {
+  const dir = mkdtempSync(join(tmpdir(), 'exchange-mail-bench-'));
+  writeFileSync(join(dir, 'extension.ts'), 'export function activate(): void {}\nexport function deactivate(): void {}\n');
+  await build({ entryPoints: [join(dir, 'extension.ts')], outfile: join(dir, 'extension.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], minify: true, logLevel: 'warning' });
+  return join(dir, 'extension.js');
+}
+
+function measure(file) {
+  const samples = Array.from({ length: RUNS }, () => sampleActivation(file));
+  return { ms: median(samples.map((s) => s.ms)), loadedBytes: median(samples.map((s) => s.loadedBytes)), loadedFiles: median(samples.map((s) => s.loadedFiles)) };
+}
+
+const baselineFile = await emptyExtension();
+// Interleave the two so machine noise hits both alike.
+measure(baselineFile);
+const product = measure(join(root, 'dist', 'extension.js'));
+const baseline = measure(baselineFile);
+const results = [{
+  name: 'activation',
+  unit: 'ms (median of ' + RUNS + ' fresh processes)',
+  value: product.ms, baseline: baseline.ms, ratio: product.ms / baseline.ms,
+  detail: { loadedBytes: product.loadedBytes, baselineLoadedBytes: baseline.loadedBytes, loadedFiles: product.loadedFiles },
+}];
+for (const r of results) {
+  console.log(`${r.name}: ${r.value.toFixed(2)} ${r.unit} vs baseline ${r.baseline.toFixed(2)} → ratio ${r.ratio.toFixed(2)}x; loaded ${r.detail.loadedBytes} bytes in ${r.detail.loadedFiles} file(s) (baseline ${r.detail.baselineLoadedBytes} bytes)`);
+}
+mkdirSync(join(root, 'bench-results'), { recursive: true });
+writeFileSync(join(root, 'bench-results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));

@@ -1,0 +1,61 @@
+/**
+ * One code-server with the packaged extension (the VSIX `npm test` just built) and one Chromium
+ * on its workbench, shared by the UI tests of a file; screenshots go to test-results/.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Locator, Page } from 'playwright-core';
+import { CodeServer, openWorkbench, startCodeServer, Workbench } from '../vscode/code-server';
+
+export const resultsDir = resolve(__dirname, '..', '..', '..', 'test-results');
+
+export interface Session {
+  server: CodeServer;
+  workbench: Workbench;
+  page: Page;
+  screenshot(name: string, target?: Locator): Promise<string>;
+  runCommand(title: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openSession(settings: Record<string, unknown> = {}): Promise<Session> {
+  const vsix = process.env.EXCHANGE_MAIL_VSIX;
+  if (!vsix) throw new Error('EXCHANGE_MAIL_VSIX is not set: run the UI layer through `npm test`, which packages the extension');
+  const server = await startCodeServer({ vsixFiles: [vsix], settings });
+  const workbench = await openWorkbench(server, { folder: mkdtempSync(join(tmpdir(), 'exchange-mail-ui-workspace-')) });
+  const page = workbench.page;
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+  await page.locator('.activitybar').waitFor({ timeout: 60000 });
+  mkdirSync(resultsDir, { recursive: true });
+  return {
+    server, workbench, page,
+    async screenshot(name, target) {
+      const path = join(resultsDir, `${name}.png`);
+      await (target ?? page).screenshot({ path });
+      return path;
+    },
+    async runCommand(title) {
+      // Contributed commands appear in the palette only once the extension host has read the
+      // extension: retry until the entry is there.
+      const deadline = Date.now() + 60000;
+      for (;;) {
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor();
+        await input.fill(`>${title}`);
+        const entry = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+        if (await entry.isVisible({ timeout: 3000 }).catch(() => false)) {
+          await entry.click();
+          return;
+        }
+        await page.keyboard.press('Escape');
+        if (Date.now() > deadline) throw new Error(`the command "${title}" never appeared in the command palette`);
+      }
+    },
+    async close() {
+      await workbench.close();
+      await server.stop();
+    },
+  };
+}
