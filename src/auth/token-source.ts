@@ -32,3 +32,40 @@ export interface TokenSource {
   /** Forgets this account's tokens (cache entries, kept account identifiers). */
   signOut(): Promise<void>;
 }
+
+/**
+ * What a token source needs to know of an account. src/accounts maps a user's account setting
+ * to this; src/auth never reads settings itself.
+ */
+export interface AuthSettings {
+  /** Stable key of the account (its address, lower case); names its cache entries and secrets. */
+  accountId: string;
+  /** The mailbox address: login hint for delegated flows, XOAUTH2 user for app-only tokens. */
+  address: string;
+  mode: AuthMode;
+  clientId: string;
+  /** `organizations`, `common`, `consumers`, a tenant GUID or a verified domain. */
+  tenant: string;
+  /** Scheme and host of the identity platform: https://login.microsoftonline.com, a sovereign cloud's, or the sandbox's. */
+  authorityHost: string;
+  /** Exchange's resource for delegated scopes: https://outlook.office.com (sovereign clouds differ). */
+  delegatedResource: string;
+  /** Exchange's resources for app-only `.default` scopes: IMAP/POP https://ps.outlook.com, SMTP https://outlook.office365.com. */
+  appOnlyResources: { imapPop: string; smtp: string };
+  /** The account's protocols: the first consent asks for all of them at once. */
+  protocols: Protocol[];
+  /** PEM file of extra CAs to trust for the identity platform (and the mail servers). */
+  caFile?: string;
+  /** For `client-credentials`: a client secret or a certificate (private key in SecretStorage). */
+  credential?: 'secret' | 'certificate';
+  /** SHA-256 thumbprint (hex) of the registered certificate, for `credential: 'certificate'`. */
+  certificateThumbprint?: string;
+  /** VS Code's provider for the `vscode` mode. */
+  vscodeProvider: 'microsoft' | 'microsoft-sovereign-cloud';
+}
+
+/** SecretStorage keys of an account's own secrets (entered by the user in Add Account). */
+export const secretKeys = {
+  clientSecret: (accountId: string) => `exchangeMail.clientSecret/${accountId}`,
+  certificatePrivateKey: (accountId: string) => `exchangeMail.certificateKey/${accountId}`,
+};
