@@ -4,3 +4,7 @@
  * activation. Everything the UI needs from it is exported here.
  */
 export const CORE_LOADED = true;
+export { createTokenSource } from './auth/token-sources';
+export type { TokenSourceOptions } from './auth/token-sources';
+export type { AuthPorts, SecretStore, DeviceCodePrompt, VsCodeAuthentication, ProviderSession, GetSessionOptions } from './auth/ports';
+export { SignInCancelled } from './auth/ports';

@@ -1,0 +1,163 @@
+/**
+ * Tokens on behalf of a signed-in user through MSAL, the part every delegated flow shares:
+ * silent first (a valid cached token costs no request, an expired one is refreshed with the
+ * refresh token), and only then, when the caller allows it, the flow's interactive sign-in,
+ * asking for every protocol of the account at once. The account that signed in is kept (its
+ * homeAccountId) so later tokens come silently even when the user picked another account than
+ * the address (the guide's note on `result.Account.Username`).
+ */
+import { AccountInfo, AuthenticationResult, ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node';
+import { needsSignIn, signInRequired } from './explain';
+import { DEFAULT_INTERACTION_TIMEOUT_MS, withinLimits } from './interaction';
+import { MsalPlumbing, TokenSourceOptions } from './msal-config';
+import type { AuthPorts } from './ports';
+import { AccountScopes } from './scopes';
+import type { AccessToken, AuthMode, AuthSettings, TokenRequest, TokenSource } from './token-source';
+
+/** How one delegated flow signs the user in when silent acquisition cannot serve. */
+export interface InteractiveFlow {
+  /** For messages: "the browser sign-in". */
+  readonly what: string;
+  /** Signs in asking for `scopes`; stops waiting for the user as soon as `signal` aborts. */
+  signIn(scopes: string[], signal: AbortSignal): Promise<AuthenticationResult>;
+}
+
+export type MsalApplication = PublicClientApplication | ConfidentialClientApplication;
+
+export interface DelegatedParts {
+  app: MsalApplication;
+  flow: InteractiveFlow;
+}
+
+/** SecretStorage key of the homeAccountId an account signed in with. */
+export function keptAccountKey(accountId: string): string {
+  return `exchangeMail.msalAccount/${accountId}`;
+}
+
+const ONE_HOUR_MS = 3600_000;
+
+export function accessTokenOf(result: AuthenticationResult, user: string): AccessToken {
+  return {
+    accessToken: result.accessToken,
+    user,
+    expiresOn: result.expiresOn ?? new Date(Date.now() + ONE_HOUR_MS),
+    scopes: result.scopes,
+  };
+}
+
+export class DelegatedTokenSource implements TokenSource {
+  private readonly scopes: AccountScopes;
+  private parts: Promise<DelegatedParts & { plumbing: MsalPlumbing }> | undefined;
+  /** getToken calls one after another: two protocols must not open two sign-ins at once. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly mode: AuthMode,
+    private readonly settings: AuthSettings,
+    private readonly ports: AuthPorts,
+    private readonly options: TokenSourceOptions,
+    private readonly build: (plumbing: MsalPlumbing) => Promise<DelegatedParts> | DelegatedParts,
+  ) {
+    this.scopes = new AccountScopes(settings);
+  }
+
+  getToken(request: TokenRequest): Promise<AccessToken> {
+    const next = this.queue.then(() => this.acquire(request));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async isSignedIn(): Promise<boolean> {
+    try {
+      const { app, release } = await this.cacheApp();
+      try {
+        return (await this.findAccount(app)) !== null;
+      } finally {
+        release();
+      }
+    } catch {
+      return false;
+    }
+  }
+
+  async signOut(): Promise<void> {
+    const { app, release } = await this.cacheApp();
+    try {
+      const account = await this.findAccount(app);
+      if (account) await app.getTokenCache().removeAccount(account);
+    } finally {
+      release();
+    }
+    await this.ports.secrets.delete(keptAccountKey(this.settings.accountId));
+    this.ports.log.info(`${this.settings.accountId}: signed out (${this.mode})`);
+  }
+
+  /**
+   * An app to read and edit the account's cache with: the flow's own, or, when that cannot be
+   * built (a web app whose secret is gone), a public client over the same cache entry.
+   */
+  private async cacheApp(): Promise<{ app: MsalApplication; release: () => void }> {
+    try {
+      return { app: (await this.ready()).app, release: () => undefined };
+    } catch {
+      const plumbing = await MsalPlumbing.create(this.settings, this.ports, this.options);
+      return { app: new PublicClientApplication(plumbing.configuration()), release: () => plumbing.cache.dispose() };
+    }
+  }
+
+  private ready(): Promise<DelegatedParts & { plumbing: MsalPlumbing }> {
+    this.parts ??= (async () => {
+      const plumbing = await MsalPlumbing.create(this.settings, this.ports, this.options);
+      return { plumbing, ...await this.build(plumbing) };
+    })();
+    this.parts.catch(() => {
+      this.parts = undefined;
+    });
+    return this.parts;
+  }
+
+  private async acquire(request: TokenRequest): Promise<AccessToken> {
+    const { plumbing, app, flow } = await this.ready();
+    plumbing.network.reset();
+    const scopes = this.scopes.forProtocol(request.protocol);
+    const log = this.ports.log;
+    let silentFailure: unknown;
+    try {
+      const account = await this.findAccount(app);
+      if (account) {
+        const result = await app.acquireTokenSilent({ account, scopes, forceRefresh: request.forceRefresh === true });
+        log.debug(`${this.settings.accountId}: ${request.protocol} token from ${result.fromCache ? 'the cache' : 'a refresh'}`);
+        return accessTokenOf(result, result.account?.username || account.username);
+      }
+    } catch (err) {
+      if (!needsSignIn(err, plumbing.explainContext().network)) throw plumbing.explain(err, scopes);
+      silentFailure = err;
+      log.info(`${this.settings.accountId}: silent ${request.protocol} token failed: ${plumbing.explain(err, scopes).detail ?? ''}`);
+    }
+    if (!request.interactive) throw silentFailure ? plumbing.explain(silentFailure, scopes) : signInRequired(this.mode);
+    const consent = this.scopes.consent(request.protocol);
+    log.info(`${this.settings.accountId}: signing in with ${flow.what} for ${consent.join(' ')}`);
+    plumbing.network.reset();
+    let result: AuthenticationResult;
+    try {
+      result = await withinLimits(
+        { signal: request.signal, timeoutMs: this.options.interactionTimeoutMs ?? DEFAULT_INTERACTION_TIMEOUT_MS, what: flow.what },
+        (signal) => flow.signIn(consent, signal),
+      );
+    } catch (err) {
+      throw plumbing.explain(err, consent);
+    }
+    if (result.account) await this.ports.secrets.store(keptAccountKey(this.settings.accountId), result.account.homeAccountId);
+    log.info(`${this.settings.accountId}: signed in as ${result.account?.username ?? '(no account)'}`);
+    // The consent token carries every protocol's scope of the account, this one's included.
+    return accessTokenOf(result, result.account?.username || this.settings.address);
+  }
+
+  private async findAccount(app: MsalApplication): Promise<AccountInfo | null> {
+    const cache = app.getTokenCache();
+    const kept = await this.ports.secrets.get(keptAccountKey(this.settings.accountId));
+    if (kept) return cache.getAccountByHomeId(kept);
+    const address = this.settings.address.toLowerCase();
+    return (await cache.getAllAccounts()).find((a) => a.username.toLowerCase() === address) ?? null;
+  }
+}

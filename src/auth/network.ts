@@ -1,0 +1,135 @@
+/**
+ * MSAL's HTTP client (`system.networkClient`) on node:https, so that an account's extra CA file
+ * is trusted beside the system's for its identity platform only: MSAL's default client uses the
+ * global fetch, which takes a private CA only from NODE_EXTRA_CA_CERTS at process start.
+ * It also remembers the last failure MSAL would otherwise flatten into "network_error" or
+ * "post_request_failed", so that explain.ts can say what really happened.
+ */
+import { IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+
+/** Why the identity platform could not be reached. */
+export interface NetworkFailure {
+  /** `host:port` that failed. */
+  host: string;
+  /** Node's error code: ECONNREFUSED, ENOTFOUND, ETIMEDOUT, SELF_SIGNED_CERT_IN_CHAIN, … */
+  code: string;
+  message: string;
+  /** The TLS certificate was not trusted (or did not match the host). */
+  certificate: boolean;
+}
+
+/** An OAuth error reply of the token or device-code endpoint, as Entra sends it (no secrets in it). */
+export interface ErrorReply {
+  error: string;
+  error_description?: string;
+  error_codes?: number[];
+  suberror?: string;
+}
+
+export interface IdentityNetworkOptions {
+  /** PEM of extra CAs (the account's CA file). */
+  extraCaPem?: string;
+  /** Per request, when MSAL gives none. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+const CERTIFICATE_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE', 'CERT_REVOKED',
+]);
+
+function headerRecord(headers: IncomingHttpHeaders): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return result;
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return {};
+  }
+}
+
+function asErrorReply(body: unknown): ErrorReply | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const value = body as Record<string, unknown>;
+  if (typeof value.error !== 'string') return undefined;
+  return {
+    error: value.error,
+    error_description: typeof value.error_description === 'string' ? value.error_description : undefined,
+    error_codes: Array.isArray(value.error_codes) ? value.error_codes.filter((c): c is number => typeof c === 'number') : undefined,
+    suberror: typeof value.suberror === 'string' ? value.suberror : undefined,
+  };
+}
+
+export class IdentityNetwork implements INetworkModule {
+  /** The last request that never got an answer; cleared by the next answer. */
+  lastFailure: NetworkFailure | undefined;
+  /** The last OAuth error reply, other than "authorization pending" while a device code is polled. */
+  lastErrorReply: ErrorReply | undefined;
+  private readonly ca: string[] | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(options: IdentityNetworkOptions = {}) {
+    this.ca = options.extraCaPem ? [...rootCertificates, options.extraCaPem] : undefined;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+    return this.send<T>('GET', url, options, timeout);
+  }
+
+  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>('POST', url, options);
+  }
+
+  private send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequestOptions = {}, timeout?: number): Promise<NetworkResponse<T>> {
+    const target = new URL(url);
+    const timeoutMs = timeout && timeout > 0 ? timeout : this.timeoutMs;
+    const body = method === 'POST' ? options.body ?? '' : undefined;
+    const headers: Record<string, string> = { ...options.headers };
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    return new Promise<NetworkResponse<T>>((resolve, reject) => {
+      const req = httpsRequest(target, { method, headers, ca: this.ca, timeout: timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (err) => reject(this.failed(target, err)));
+        res.on('end', () => {
+          const parsed = parseBody(Buffer.concat(chunks).toString('utf8'));
+          this.lastFailure = undefined;
+          const reply = asErrorReply(parsed);
+          if (reply && reply.error !== 'authorization_pending') this.lastErrorReply = reply;
+          resolve({ status: res.statusCode ?? 0, headers: headerRecord(res.headers), body: parsed as T });
+        });
+      });
+      req.on('timeout', () => {
+        req.destroy(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' }));
+      });
+      req.on('error', (err) => reject(this.failed(target, err)));
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+
+  private failed(target: URL, err: Error): Error {
+    const code = String((err as NodeJS.ErrnoException).code ?? err.name);
+    this.lastFailure = { host: target.host, code, message: err.message, certificate: CERTIFICATE_CODES.has(code) };
+    return new Error(`cannot reach ${target.host}: ${code}`);
+  }
+
+  /** Forget failures of an earlier operation. */
+  reset(): void {
+    this.lastFailure = undefined;
+    this.lastErrorReply = undefined;
+  }
+}
