@@ -1,0 +1,21 @@
+/** The POP3 client: what the rest of Exchange Mail uses of it. */
+export { checkPop3Mailbox } from './check-mailbox';
+export type { NewestMessage, Pop3MailboxSummary } from './check-mailbox';
+export { authenticatePop3, connectPop3, quitPop3 } from './steps';
+export type { Pop3Authenticated, Pop3Connected } from './steps';
+export { Pop3Connection } from './connection';
+export type { Pop3Options } from './connection';
+export type { Pop3Capabilities } from './capabilities';
+export type { Pop3FailureCode } from './failures';
+export { capa } from './commands/capa';
+export { stls } from './commands/stls';
+export { authXoauth2 } from './commands/auth-xoauth2';
+export type { AuthResult } from './commands/auth-xoauth2';
+export { stat } from './commands/stat';
+export type { MaildropSize } from './commands/stat';
+export { list, listOne } from './commands/list';
+export type { MessageSize } from './commands/list';
+export { uidl, uidlOne } from './commands/uidl';
+export type { MessageUid } from './commands/uidl';
+export { top } from './commands/top';
+export { quit } from './commands/quit';

@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { redact, Redactor, REDACTED_SECRET, REDACTED_TOKEN, REDACTED_XOAUTH2 } from '../../../src/diagnostics/redact';
+
+const JWT = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL291dGxvb2sub2ZmaWNlLmNvbSJ9.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+const OPAQUE = 'EwBwA8l6BAAUs5+HQn0N7h2FxWzLEUpPnd9Ug0ABAXvLzGhS';
+const XOAUTH2 = Buffer.from(`user=alice@contoso.test\x01auth=Bearer ${OPAQUE}\x01\x01`).toString('base64');
+const OAUTHBEARER = Buffer.from(`n,a=alice@contoso.test,\x01host=outlook.office365.com\x01auth=Bearer ${JWT}\x01\x01`).toString('base64');
+
+describe('Redacting traces and log lines', () => {
+  it('hides the initial response of POP3 and SMTP AUTH XOAUTH2', () => {
+    assert.equal(redact(`AUTH XOAUTH2 ${XOAUTH2}`), 'AUTH XOAUTH2 [redacted XOAUTH2]');
+  });
+
+  it('hides the initial response of a tagged IMAP AUTHENTICATE', () => {
+    assert.equal(redact(`A1 AUTHENTICATE XOAUTH2 ${XOAUTH2}`), 'A1 AUTHENTICATE XOAUTH2 [redacted XOAUTH2]');
+  });
+
+  it('hides an XOAUTH2 payload sent alone after the server\'s "+" challenge', () => {
+    assert.equal(redact(XOAUTH2), REDACTED_XOAUTH2);
+  });
+
+  it('hides an OAUTHBEARER payload sent alone', () => {
+    assert.equal(redact(OAUTHBEARER), REDACTED_XOAUTH2);
+  });
+
+  it('hides the password in AUTH PLAIN', () => {
+    const plain = Buffer.from('\0alice@contoso.test\0hunter2').toString('base64');
+    assert.equal(redact(`AUTH PLAIN ${plain}`), 'AUTH PLAIN [redacted PLAIN]');
+  });
+
+  it('keeps the server\'s XOAUTH2 failure challenge, which holds no secret and explains the failure', () => {
+    const challenge = `+ ${Buffer.from('{"status":"401","schemes":"bearer","scope":"https://outlook.office.com/.default"}').toString('base64')}`;
+    assert.equal(redact(challenge), challenge);
+  });
+
+  it('hides a bearer token in an HTTP header', () => {
+    assert.equal(redact(`Authorization: Bearer ${OPAQUE}`), `Authorization: Bearer ${REDACTED_TOKEN}`);
+  });
+
+  it('hides a JWT wherever it appears', () => {
+    assert.equal(redact(`token ${JWT} refused`), `token ${REDACTED_TOKEN} refused`);
+  });
+
+  it('hides refresh tokens and client secrets in form bodies and JSON', () => {
+    const form = redact('grant_type=refresh_token&refresh_token=0.AXoAsecret-refresh&client_secret=web~sandbox-secret-3333');
+    const json = redact('{"access_token":"opaque-access","expires_in":3599}');
+    assert.deepEqual([form, json], [
+      `grant_type=refresh_token&refresh_token=${REDACTED_SECRET}&client_secret=${REDACTED_SECRET}`,
+      `{"access_token":"${REDACTED_SECRET}","expires_in":3599}`,
+    ]);
+  });
+
+  it('hides a registered secret in any text, longest first', () => {
+    const redactor = new Redactor();
+    redactor.register('web~sandbox-secret');
+    redactor.register('web~sandbox-secret-3333');
+    assert.equal(redactor.redact('secret web~sandbox-secret-3333 was rejected'), `secret ${REDACTED_SECRET} was rejected`);
+  });
+
+  it('leaves ordinary protocol lines, host names and server ids alone', () => {
+    const lines = [
+      '+OK The Microsoft Exchange POP3 service is ready. [UABBADMAUAAyADgAMABDAEEAMAAwADAANgAuAEUAVQBSAFAAMgA4ADAALgBQAFIATwBEAC4ATwBVAFQATABPAE8ASwAuAEMATwBNAA==]',
+      '1 AAQkADAwATM0MDAAMS1iZGY0LTUxNDEtMDACLTAwCgBGAAAD',
+      'connecting to outlook.office365.com:995',
+      '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant',
+      'AUTH XOAUTH2 =',
+    ];
+    assert.deepEqual(lines.map((l) => redact(l)), lines);
+  });
+});
