@@ -1,0 +1,361 @@
+/**
+ * The sandbox's mail servers behave like Exchange Online towards independent clients: imapflow
+ * on both IMAP profiles, nodemailer on submission, a raw TLS socket for POP3. Tokens are minted
+ * here with a key this test generates, so nothing depends on the sandbox identity platform.
+ */
+import * as assert from 'node:assert/strict';
+import { generateKeyPairSync, KeyObject, randomUUID, sign } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { ImapFlow } from 'imapflow';
+import * as nodemailer from 'nodemailer';
+import { ensureCertificates, SandboxCertificates } from '../sandbox/certificates';
+import {
+  appByKey, CONTOSO_TENANT_ID, EXCHANGE_APP_AUDIENCE, EXCHANGE_DELEGATED_AUDIENCE, GRAPH_AUDIENCE, Protocol, PROTOCOL_PERMISSIONS,
+} from '../sandbox/directory';
+import { Endpoint, ensureMailPackages, MailServers, startMailServers } from '../sandbox/mail';
+import { BULK_FOLDER, BULK_MESSAGE_COUNT } from '../sandbox/mail/mailbox-layout';
+import { ATTACHMENT_FILE, NON_ASCII_SENDER, SPECIAL_SUBJECTS } from '../sandbox/mail/mailbox-content';
+
+const KID = 'sandbox-test-key';
+const ALICE = 'alice@contoso.test';
+const BOB = 'bob@contoso.test';
+const SHARED = 'shared@contoso.test';
+
+type Claims = Record<string, unknown>;
+
+function jwt(claims: Claims, key: KeyObject, kid = KID): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const signed = `${part({ typ: 'JWT', alg: 'RS256', kid })}.${part(claims)}`;
+  return `${signed}.${sign('RSA-SHA256', Buffer.from(signed), key).toString('base64url')}`;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+function delegatedClaims(user: string, protocol: Protocol, extra: Claims = {}): Claims {
+  return {
+    aud: EXCHANGE_DELEGATED_AUDIENCE, iss: `https://sts.windows.net/${CONTOSO_TENANT_ID}/`, tid: CONTOSO_TENANT_ID,
+    upn: user, preferred_username: user, scp: PROTOCOL_PERMISSIONS[protocol].delegated, appid: appByKey('public').clientId,
+    iat: now() - 60, nbf: now() - 60, exp: now() + 3600, ...extra,
+  };
+}
+
+function appOnlyClaims(protocol: Protocol, extra: Claims = {}): Claims {
+  const app = appByKey('daemon');
+  return {
+    aud: EXCHANGE_APP_AUDIENCE, iss: `https://sts.windows.net/${CONTOSO_TENANT_ID}/`, tid: CONTOSO_TENANT_ID,
+    roles: [PROTOCOL_PERMISSIONS[protocol].application], appid: app.clientId, oid: app.servicePrincipalId,
+    iat: now() - 60, nbf: now() - 60, exp: now() + 3600, ...extra,
+  };
+}
+
+describe('sandbox mail servers (Exchange Online stand-in)', function () {
+  this.timeout(60_000);
+  let stateDir: string;
+  let keysDir: string;
+  let certificates: SandboxCertificates;
+  let ca: Buffer;
+  let key: KeyObject;
+  let servers: MailServers;
+
+  const token = (claims: Claims) => jwt(claims, key);
+
+  async function imapClient(at: Endpoint, user: string, accessToken: string): Promise<ImapFlow> {
+    const client = new ImapFlow({
+      host: at.host, port: at.port, secure: true, tls: { ca }, auth: { user, accessToken }, logger: false,
+    });
+    client.on('error', () => { /* a refused login also closes the socket; connect() reports it */ });
+    await client.connect();
+    return client;
+  }
+
+  /** Resolves with whether the IMAP login was accepted. */
+  async function imapLogsIn(at: Endpoint, user: string, accessToken: string): Promise<boolean> {
+    try {
+      const client = await imapClient(at, user, accessToken);
+      await client.logout();
+      return true;
+    } catch (error) {
+      if ((error as { authenticationFailed?: boolean }).authenticationFailed) return false;
+      throw error;
+    }
+  }
+
+  function smtp(user: string, accessToken: string) {
+    return nodemailer.createTransport({
+      host: servers.smtp.host, port: servers.smtp.port, secure: false, requireTLS: true, tls: { ca },
+      auth: { type: 'OAuth2', user, accessToken },
+    });
+  }
+
+  async function smtpLogsIn(user: string, accessToken: string): Promise<boolean> {
+    const transport = smtp(user, accessToken);
+    try {
+      return await transport.verify();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'EAUTH') return false;
+      throw error;
+    } finally {
+      transport.close();
+    }
+  }
+
+  /** POP3 over implicit TLS with AUTH XOAUTH2; resolves with the server's final reply line. */
+  function pop3Auth(user: string, accessToken: string): Promise<string> {
+    const payload = Buffer.from(`user=${user}\x01auth=Bearer ${accessToken}\x01\x01`).toString('base64');
+    return new Promise((resolve, reject) => {
+      const socket = tlsConnect({ host: servers.pop3.host, port: servers.pop3.port, ca });
+      let buffer = '';
+      let greeted = false;
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\r\n')) >= 0) {
+          const line = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (!greeted) {
+            greeted = true;
+            socket.write(`AUTH XOAUTH2 ${payload}\r\n`);
+          } else if (line.startsWith('+ ')) {
+            socket.write('\r\n'); // XOAUTH2's error challenge: an empty reply ends the exchange
+          } else {
+            socket.end('QUIT\r\n');
+            resolve(line);
+          }
+        }
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  const pop3LogsIn = async (user: string, accessToken: string) => (await pop3Auth(user, accessToken)).startsWith('+OK');
+
+  const tokenLog = () => readFileSync(servers.logFile, 'utf8');
+
+  before(async function () {
+    this.timeout(120_000); // the first run on a machine installs packages and writes the seed template
+    await ensureMailPackages();
+    stateDir = mkdtempSync(join(tmpdir(), 'mail-servers-test-'));
+    keysDir = join(stateDir, 'signing-keys');
+    mkdirSync(keysDir);
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    key = pair.privateKey;
+    writeFileSync(join(keysDir, `${KID}.pem`), pair.publicKey.export({ type: 'spki', format: 'pem' }));
+    certificates = ensureCertificates(stateDir);
+    ca = readFileSync(certificates.caFile);
+    servers = await startMailServers({ stateDir, certificates, signingKeysDir: keysDir });
+  });
+
+  after(async () => {
+    await servers?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  describe('a valid delegated token', () => {
+    it('logs in to the exchange IMAP profile, which advertises exactly what Exchange Online does', async () => {
+      const client = await imapClient(servers.imap.exchange, ALICE, token(delegatedClaims(ALICE, 'imap')));
+      const capabilities = [...client.capabilities.keys()].sort();
+      await client.logout();
+      assert.deepEqual(capabilities, ['AUTH=PLAIN', 'AUTH=XOAUTH2', 'CHILDREN', 'ID', 'IDLE', 'IMAP4', 'IMAP4rev1', 'LITERAL+',
+        'MOVE', 'NAMESPACE', 'SASL-IR', 'UIDPLUS', 'UNSELECT']);
+    });
+
+    it('logs in to the modern IMAP profile, which has LIST-STATUS and SPECIAL-USE', async () => {
+      const client = await imapClient(servers.imap.modern, ALICE, token(delegatedClaims(ALICE, 'imap')));
+      const capabilities = client.capabilities;
+      await client.logout();
+      assert.ok(capabilities.has('LIST-STATUS') && capabilities.has('SPECIAL-USE'), [...capabilities.keys()].join(' '));
+    });
+
+    it('logs in to POP3', async () => {
+      assert.match(await pop3Auth(ALICE, token(delegatedClaims(ALICE, 'pop3'))), /^\+OK/);
+    });
+
+    it('logs in to SMTP submission', async () => {
+      assert.equal(await smtpLogsIn(ALICE, token(delegatedClaims(ALICE, 'smtp'))), true);
+    });
+  });
+
+  describe('per-protocol permissions', () => {
+    it('refuse an SMTP-only token for IMAP, as Exchange does, and the log says why', async () => {
+      const smtpOnly = token(delegatedClaims(ALICE, 'smtp'));
+      assert.equal(await imapLogsIn(servers.imap.exchange, ALICE, smtpOnly), false);
+      assert.match(tokenLog(), /imap XOAUTH2 alice@contoso\.test refused: scp lacks IMAP\.AccessAsUser\.All/);
+    });
+  });
+
+  describe('refuses a bad token on every protocol', () => {
+    const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const cases: { name: string; tokenFor: (protocol: Protocol) => string; reason: RegExp }[] = [
+      { name: 'an expired token', reason: /token has expired/,
+        tokenFor: (p) => token(delegatedClaims(ALICE, p, { exp: now() - 1, nbf: now() - 3600 })) },
+      { name: 'a token not valid yet', reason: /token is not valid yet/,
+        tokenFor: (p) => token(delegatedClaims(ALICE, p, { nbf: now() + 600 })) },
+      { name: 'a token for Microsoft Graph', reason: /aud "https:\/\/graph\.microsoft\.com" is not Exchange Online/,
+        tokenFor: (p) => token(delegatedClaims(ALICE, p, { aud: GRAPH_AUDIENCE })) },
+      { name: 'a token signed by an unknown key id', reason: /signing key "someone-elses-key" is unknown/,
+        tokenFor: (p) => jwt(delegatedClaims(ALICE, p), key, 'someone-elses-key') },
+      { name: 'a forged token (known key id, other key)', reason: /signature does not verify/,
+        tokenFor: (p) => jwt(delegatedClaims(ALICE, p), forger) },
+      { name: "another user's token", reason: /token is for bob@contoso\.test, but the login is for alice@contoso\.test/,
+        tokenFor: (p) => token(delegatedClaims(BOB, p)) },
+    ];
+    for (const c of cases) {
+      it(`${c.name}`, async () => {
+        const accepted = {
+          imapExchange: await imapLogsIn(servers.imap.exchange, ALICE, c.tokenFor('imap')),
+          imapModern: await imapLogsIn(servers.imap.modern, ALICE, c.tokenFor('imap')),
+          pop3: await pop3LogsIn(ALICE, c.tokenFor('pop3')),
+          smtp: await smtpLogsIn(ALICE, c.tokenFor('smtp')),
+        };
+        assert.deepEqual(accepted, { imapExchange: false, imapModern: false, pop3: false, smtp: false });
+        const reasons = tokenLog().split('\n').filter((line) => c.reason.test(line));
+        assert.ok(reasons.length >= 4, `expected the reason ${c.reason} in the token log for each protocol`);
+      });
+    }
+  });
+
+  describe('an app-only token (client credentials)', () => {
+    it('opens the shared mailbox the app was given permission to, over IMAP, POP3 and SMTP', async () => {
+      const accepted = {
+        imap: await imapLogsIn(servers.imap.exchange, SHARED, token(appOnlyClaims('imap'))),
+        pop3: await pop3LogsIn(SHARED, token(appOnlyClaims('pop3'))),
+        smtp: await smtpLogsIn(SHARED, token(appOnlyClaims('smtp'))),
+      };
+      assert.deepEqual(accepted, { imap: true, pop3: true, smtp: true });
+    });
+
+    it("is refused for alice's mailbox, which the app has no permission for", async () => {
+      assert.equal(await imapLogsIn(servers.imap.exchange, ALICE, token(appOnlyClaims('imap'))), false);
+      assert.match(tokenLog(), /has no mailbox permission for alice@contoso\.test/);
+    });
+  });
+
+  describe('sending through submission', () => {
+    it("delivers alice's message into bob's Inbox", async () => {
+      const subject = `Sandbox delivery ${randomUUID()}`;
+      const transport = smtp(ALICE, token(delegatedClaims(ALICE, 'smtp')));
+      await transport.sendMail({ from: ALICE, to: BOB, subject, text: 'Hello Bob' });
+      transport.close();
+      const client = await imapClient(servers.imap.exchange, BOB, token(delegatedClaims(BOB, 'imap')));
+      try {
+        let found: number[] = [];
+        for (let attempt = 0; attempt < 50 && found.length === 0; attempt++) {
+          await client.mailboxOpen('INBOX');
+          found = (await client.search({ subject }, { uid: true })) || [];
+          await client.mailboxClose();
+          if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        assert.equal(found.length, 1);
+      } finally {
+        await client.logout();
+      }
+    });
+
+    it('refuses a recipient outside the sandbox domains at RCPT, so nothing leaves the machine', async () => {
+      const transport = smtp(ALICE, token(delegatedClaims(ALICE, 'smtp')));
+      const error = await transport.sendMail({ from: ALICE, to: 'someone@example.com', subject: 'Out', text: 'x' })
+        .then(() => undefined, (e: { code?: string; responseCode?: number; response?: string }) => e);
+      transport.close();
+      assert.equal(error?.code, 'EENVELOPE');
+      assert.match(error?.response ?? '', /^550 5\.7\.54 /);
+    });
+
+    it('refuses alice sending as bob (send-as)', async () => {
+      const transport = smtp(ALICE, token(delegatedClaims(ALICE, 'smtp')));
+      const error = await transport.sendMail({ from: BOB, to: BOB, subject: 'Spoof', text: 'x' })
+        .then(() => undefined, (e: { responseCode?: number }) => e);
+      transport.close();
+      assert.equal(error?.responseCode, 553);
+    });
+  });
+
+  describe("alice's seeded mailbox", () => {
+    it('has Exchange-named folders with delimiter "/", special-use attributes in plain LIST and a \\Noselect parent', async () => {
+      const client = await imapClient(servers.imap.exchange, ALICE, token(delegatedClaims(ALICE, 'imap')));
+      const folders = await client.list();
+      await client.logout();
+      const byPath = new Map(folders.map((f) => [f.path, f]));
+      const attributes = (path: string) => [...(byPath.get(path)?.flags ?? [])].filter((f) => !f.startsWith('\\Has')).sort();
+      assert.deepEqual({
+        delimiters: [...new Set(folders.map((f) => f.delimiter))],
+        standard: ['INBOX', 'Drafts', 'Sent Items', 'Deleted Items', 'Junk Email', 'Archive', 'Outbox', 'Conversation History',
+          'Projects', 'Projects/2026', 'Projects/2026/Q4', BULK_FOLDER].filter((p) => !byPath.has(p)),
+        drafts: attributes('Drafts'), sent: attributes('Sent Items'), trash: attributes('Deleted Items'),
+        junk: attributes('Junk Email'), archive: attributes('Archive'), clients: attributes('Clients'),
+      }, {
+        delimiters: ['/'], standard: [],
+        drafts: ['\\Drafts'], sent: ['\\Sent'], trash: ['\\Trash'], junk: ['\\Junk'], archive: ['\\Archive'], clients: ['\\Noselect'],
+      });
+    });
+
+    it('has about 30 Inbox messages, newest last by UID, including the encoded, attachment and HTML-only ones', async () => {
+      const client = await imapClient(servers.imap.exchange, ALICE, token(delegatedClaims(ALICE, 'imap')));
+      const byUid: { uid: number; subject: string; from: string; date: number; parts: string }[] = [];
+      await client.mailboxOpen('INBOX', { readOnly: true });
+      for await (const m of client.fetch('1:*', { uid: true, envelope: true, bodyStructure: true })) {
+        byUid.push({ uid: m.uid, subject: m.envelope?.subject ?? '', from: m.envelope?.from?.[0]?.name ?? '',
+          date: new Date(m.envelope?.date ?? 0).getTime(), parts: JSON.stringify(m.bodyStructure) });
+      }
+      const bulk = await client.status(BULK_FOLDER, { messages: true, unseen: true });
+      await client.logout();
+      const newestByDate = [...byUid].sort((a, b) => b.date - a.date)[0];
+      const byUidOrder = [...byUid].sort((a, b) => b.uid - a.uid)[0];
+      const find = (subject: string) => byUid.find((m) => m.subject === subject);
+      assert.deepEqual({
+        count: byUid.length,
+        newest: [newestByDate?.subject, byUidOrder?.subject],
+        nonAsciiSender: find(SPECIAL_SUBJECTS.nonAscii)?.from,
+        attachment: /"type":"application\/pdf"/.test(find(SPECIAL_SUBJECTS.attachment)?.parts ?? '')
+          && (find(SPECIAL_SUBJECTS.attachment)?.parts ?? '').includes(ATTACHMENT_FILE),
+        htmlOnly: /"type":"text\/html"/.test(find(SPECIAL_SUBJECTS.htmlOnly)?.parts ?? ''),
+        bulk: bulk ? bulk.messages : 'status failed',
+      }, {
+        count: 30, newest: [SPECIAL_SUBJECTS.newest, SPECIAL_SUBJECTS.newest], nonAsciiSender: NON_ASCII_SENDER,
+        attachment: true, htmlOnly: true, bulk: BULK_MESSAGE_COUNT,
+      });
+    });
+  });
+
+  describe('lifecycle', () => {
+    /** Live (non-zombie) processes as [pid, process group]. */
+    function processes(): [number, number, string][] {
+      const list: [number, number, string][] = [];
+      for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          if (state !== 'Z') list.push([Number(pid), Number(pgrp), readFileSync(`/proc/${pid}/cmdline`, 'utf8')]);
+        } catch {
+          // The process ended while we looked.
+        }
+      }
+      return list;
+    }
+
+    const bindable = (port: number) => new Promise<boolean>((resolve) => {
+      const server = createServer().once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+
+    it('stops without leaving a process or port behind, and starts again', async () => {
+      const ports = [servers.imap.exchange.port, servers.imap.modern.port, servers.pop3.port, servers.smtp.port];
+      // The masters carry the state directory on their command line; their children share their process group.
+      const groups = new Set(processes().filter(([, , cmdline]) => cmdline.includes(stateDir)).map(([, pgrp]) => pgrp));
+      await servers.stop();
+      const leftovers = processes().filter(([, pgrp]) => groups.has(pgrp)).map(([pid, , cmdline]) => `${pid} ${cmdline}`);
+      const busyPorts = [];
+      for (const port of ports) if (!(await bindable(port))) busyPorts.push(port);
+      const started = Date.now();
+      servers = await startMailServers({ stateDir, certificates, signingKeysDir: keysDir });
+      const restartMs = Date.now() - started;
+      const loggedIn = await imapLogsIn(servers.imap.exchange, ALICE, token(delegatedClaims(ALICE, 'imap')));
+      assert.deepEqual({ masters: groups.size, leftovers, busyPorts, loggedIn, fastRestart: restartMs < 5000 },
+        { masters: 3, leftovers: [], busyPorts: [], loggedIn: true, fastRestart: true });
+    });
+  });
+});
