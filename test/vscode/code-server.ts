@@ -18,6 +18,8 @@ export interface CodeServerOptions {
   vsixFiles?: string[];
   /** Extra environment for the server and its extension host. */
   env?: Record<string, string>;
+  /** A fixed port; a free one when absent. */
+  port?: number;
 }
 
 export interface CodeServer {
@@ -62,7 +64,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   for (const vsix of options.vsixFiles ?? []) {
     await promisify(execFile)(process.execPath, [entry, ...commonArgs(userDataDir, extensionsDir), '--install-extension', vsix]);
   }
-  const port = await freePort();
+  const port = options.port ?? await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawnGroup(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--config', '/dev/null', ...commonArgs(userDataDir, extensionsDir), '--disable-workspace-trust', '--disable-getting-started-override'], {
