@@ -38,8 +38,14 @@ const results = [{
   value: product.ms, baseline: baseline.ms, ratio: product.ms / baseline.ms,
   detail: { loadedBytes: product.loadedBytes, baselineLoadedBytes: baseline.loadedBytes, loadedFiles: product.loadedFiles },
 }];
+const only = process.argv.slice(2);
+const wanted = (name) => only.length === 0 || only.includes(name);
+if (wanted('send')) {
+  const { benchSend } = await import(join(root, 'out', 'test', 'bench', 'send.js'));
+  results.push(await benchSend({ runs: Math.min(RUNS, 5) }));
+}
 for (const r of results) {
-  console.log(`${r.name}: ${r.value.toFixed(2)} ${r.unit} vs baseline ${r.baseline.toFixed(2)} → ratio ${r.ratio.toFixed(2)}x; loaded ${r.detail.loadedBytes} bytes in ${r.detail.loadedFiles} file(s) (baseline ${r.detail.baselineLoadedBytes} bytes)`);
+  console.log(`${r.name}: ${r.value.toFixed(2)} ${r.unit} vs baseline ${r.baseline.toFixed(2)} → ratio ${r.ratio.toFixed(2)}x  ${JSON.stringify(r.detail)}`);
 }
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));

@@ -1,0 +1,103 @@
+/**
+ * What a document (or the selected part of it) becomes as a message: the headers its front
+ * matter gives, a subject to suggest, and the body. Markdown goes as HTML with its source as
+ * the plain-text alternative; any other file as plain text; or either as an attachment.
+ * The document itself is only read.
+ */
+import { basename, extname } from 'node:path';
+import { FrontMatterHeaders, parseFrontMatter } from './front-matter';
+import { firstMarkdownHeading, renderMarkdown } from './markdown';
+
+export interface DocumentToSend {
+  /** The whole text of the document, as it is in the editor (saved or not). */
+  text: string;
+  /** VS Code's language id: `markdown` is rendered, anything else goes as plain text. */
+  languageId: string;
+  /** The document's path or untitled name (`Untitled-1`). */
+  fileName: string;
+  /** Send only this range of `text` (character offsets, end exclusive). Front matter is never sent. */
+  selection?: { start: number; end: number };
+  /** Attach the document as a file instead of putting it in the body. */
+  asAttachment?: boolean;
+}
+
+export interface DraftAttachment {
+  filename: string;
+  /** With its charset for text: `text/markdown; charset=utf-8`. */
+  contentType: string;
+  content: string;
+}
+
+export interface MessageBody {
+  /** The text/plain part: the Markdown source, the plain text, or a line about the attachment. */
+  text: string;
+  /** The rendered Markdown (a fragment; `createDraft` makes the complete HTML document). */
+  bodyHtml?: string;
+  attachments: DraftAttachment[];
+}
+
+export interface ComposedDocument {
+  /** Headers the front matter gives; the UI asks for what is missing. */
+  headers: FrontMatterHeaders;
+  /** The subject to suggest: the first Markdown heading, else the file name. */
+  suggestedSubject: string;
+  body: MessageBody;
+}
+
+const EXTENSIONS: Record<string, string> = { markdown: '.md', plaintext: '.txt' };
+
+function isMarkdown(languageId: string): boolean {
+  return languageId === 'markdown';
+}
+
+function displayName(fileName: string): string {
+  return basename(fileName.replace(/\\/g, '/')) || 'Untitled';
+}
+
+function attachmentName(fileName: string, languageId: string): string {
+  const name = displayName(fileName);
+  return extname(name) ? name : `${name}${EXTENSIONS[languageId] ?? '.txt'}`;
+}
+
+function attachmentType(filename: string, languageId: string): string {
+  if (isMarkdown(languageId) || /\.(md|markdown)$/i.test(filename)) return 'text/markdown; charset=utf-8';
+  if (/\.html?$/i.test(filename)) return 'text/html; charset=utf-8';
+  if (/\.csv$/i.test(filename)) return 'text/csv; charset=utf-8';
+  if (/\.json$/i.test(filename)) return 'application/json; charset=utf-8';
+  return 'text/plain; charset=utf-8';
+}
+
+/** The part of the document that is sent: the selection (or everything) without the front matter. */
+function sentText(document: DocumentToSend, bodyOffset: number): string {
+  const start = Math.max(document.selection?.start ?? 0, bodyOffset);
+  const end = Math.max(start, document.selection?.end ?? document.text.length);
+  return document.text.slice(start, end);
+}
+
+export function composeFromDocument(document: DocumentToSend): ComposedDocument {
+  const { headers, bodyOffset } = parseFrontMatter(document.text);
+  const text = sentText(document, bodyOffset);
+  const fileTitle = displayName(document.fileName);
+
+  if (document.asAttachment) {
+    const filename = attachmentName(document.fileName, document.languageId);
+    const heading = isMarkdown(document.languageId) ? firstMarkdownHeading(text) : undefined;
+    return {
+      headers,
+      suggestedSubject: heading ?? fileTitle,
+      body: {
+        text: `The document ${filename} is attached.\n`,
+        attachments: [{ filename, contentType: attachmentType(filename, document.languageId), content: text }],
+      },
+    };
+  }
+  if (isMarkdown(document.languageId)) {
+    const rendered = renderMarkdown(text);
+    return {
+      headers,
+      suggestedSubject: rendered.firstHeading ?? fileTitle,
+      body: { text, bodyHtml: rendered.bodyHtml, attachments: [] },
+    };
+  }
+  return { headers, suggestedSubject: fileTitle, body: { text, attachments: [] } };
+}

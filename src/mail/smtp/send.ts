@@ -1,0 +1,206 @@
+/**
+ * Sending a draft over SMTP submission with XOAUTH2, one connection per message (no pool):
+ * connect (TLS or STARTTLS, which is then required), log in, send, close.
+ *
+ * A refused token is renewed once through the credentials provider: when the server answers
+ * AUTH with a challenge (Dovecot's `334 <json>`), nodemailer asks `provisionCallback` for a
+ * renewed token and retries on the same connection; when it answers 535 at once (Exchange
+ * Online), the send is tried once more, on a new connection, with a renewed token. Never twice
+ * with the same token, never more than one renewal.
+ *
+ * Nothing is half-sent: addresses are checked before connecting, and when the server refuses
+ * any recipient the connection is dropped before the message body, so nobody gets it.
+ */
+import { rootCertificates } from 'node:tls';
+import { isIP } from 'node:net';
+import { createTransport } from 'nodemailer';
+import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
+import type { XOAuth2ProvisionCallback } from 'nodemailer/lib/xoauth2';
+import { Redactor } from '../../diagnostics/redact';
+import { ExplainedError, isExplained } from '../../errors';
+import { DraftMessage, validateRecipients, validateSender } from '../compose/draft';
+import { buildRfc822, Rfc822Message } from '../compose/rfc822';
+import { CredentialsProvider, MailLog, MailServer, silentLog, XOAuth2Credentials } from '../server';
+import { SmtpDialogue } from './dialogue';
+import { explainSmtpFailure, SendContext, SmtpFailure } from './explain';
+import { smtpTraceLogger } from './trace';
+
+export interface SendOptions {
+  log?: MailLog;
+  /** Cancels the send: the connection is closed, and if the body was not complete nothing is delivered. */
+  signal?: AbortSignal;
+  /** Milliseconds to wait for the TCP connection and the greeting (default 30 s). */
+  connectTimeoutMs?: number;
+}
+
+export interface SendResult {
+  /** The Message-ID header, with angle brackets. */
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+  /** The server's reply to the message, e.g. `250 2.0.0 Ok: queued as …`. */
+  response: string;
+  /** The RFC 822 bytes that were sent: what an IMAP APPEND to the Sent folder stores. */
+  raw: Buffer;
+}
+
+interface SmtpError extends Error {
+  code?: string;
+  originalCode?: string;
+  response?: string;
+  command?: string;
+  cause?: unknown;
+}
+
+/** Raised by our provisionCallback when the one renewal is spent; nodemailer turns it into EAUTH. */
+class RenewalSpent extends Error {}
+
+const DEFAULT_CONNECT_TIMEOUT = 30_000;
+const SOCKET_TIMEOUT = 120_000;
+
+function transportOptions(server: MailServer, user: string, accessToken: string, provisionCallback: XOAuth2ProvisionCallback,
+  logger: SMTPTransportOptions['logger'], connectTimeoutMs: number): SMTPTransportOptions {
+  return {
+    host: server.host,
+    port: server.port,
+    secure: server.security === 'tls',
+    requireTLS: server.security === 'starttls',
+    tls: {
+      ...(server.ca ? { ca: [...rootCertificates, server.ca] } : {}),
+      ...(isIP(server.host) ? {} : { servername: server.host }),
+      minVersion: 'TLSv1.2',
+    },
+    // No `expires`: the token we hand over is used as is, and only a refusal asks for another.
+    auth: { type: 'OAuth2', user, accessToken, provisionCallback },
+    logger,
+    transactionLog: true,
+    connectionTimeout: connectTimeoutMs,
+    greetingTimeout: connectTimeoutMs,
+    socketTimeout: SOCKET_TIMEOUT,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+function failureOf(error: SmtpError, dialogue: SmtpDialogue, tokenRenewed: boolean): SmtpFailure {
+  const cause = error.cause as { code?: unknown } | undefined;
+  const causeCode = error.originalCode ?? (typeof cause?.code === 'string' ? cause.code : undefined);
+  if (dialogue.refusedSender) {
+    return { code: 'EENVELOPE', causeCode, response: dialogue.refusedSender, command: 'MAIL FROM', message: error.message, tokenRenewed };
+  }
+  return {
+    code: error.code,
+    causeCode,
+    // nodemailer keeps no reply when the renewal itself ended the login; the dialogue has it.
+    response: error.response ?? (error.code === 'EAUTH' ? dialogue.lastAuthReply : undefined),
+    command: error.command,
+    message: error.message,
+    refusedRecipients: [...dialogue.refusedRecipients],
+    tokenRenewed,
+  };
+}
+
+function isTokenRefusal(failure: SmtpFailure): boolean {
+  return failure.code === 'EAUTH' && /^535\b/.test(failure.response ?? '') && !/5\.7\.139/.test(failure.response ?? '');
+}
+
+async function credentialsFor(credentials: CredentialsProvider, renew: boolean, redactor: Redactor): Promise<XOAuth2Credentials> {
+  try {
+    const result = await credentials(renew ? { renew } : undefined);
+    redactor.register(result.accessToken);
+    return result;
+  } catch (error) {
+    if (isExplained(error)) throw error;
+    throw new ExplainedError(`No token for SMTP: ${(error as Error).message}`, 'Sign in to the account again, then send again.',
+      { code: 'token-unavailable', actions: ['signIn', 'retry'], cause: error });
+  }
+}
+
+function cancelled(): ExplainedError {
+  return new ExplainedError('Sending was cancelled. Nothing was sent.', 'Send again when you are ready.', { code: 'send-cancelled', actions: ['retry'] });
+}
+
+/** Sends bytes that are already built; `sendMessage` builds and checks them first. */
+export async function sendRfc822(server: MailServer, credentials: CredentialsProvider, message: Rfc822Message, context: { from: string; sizeBytes?: number },
+  options: SendOptions = {}): Promise<SendResult> {
+  const log = options.log ?? silentLog;
+  const redactor = new Redactor();
+  if (options.signal?.aborted) throw cancelled();
+  let renewed = false;
+  let current = await credentialsFor(credentials, false, redactor);
+  const sendContext = (): SendContext => ({ server, user: current.user, from: context.from, sizeBytes: context.sizeBytes });
+
+  const provisionCallback: XOAuth2ProvisionCallback = (_user, renew, callback) => {
+    if (renew && renewed) {
+      callback(new RenewalSpent('the renewed token was refused as well'));
+      return;
+    }
+    if (renew) {
+      renewed = true;
+      log.info('SMTP: the server refused the token; renewing it once');
+    }
+    credentialsFor(credentials, renew, redactor).then((next) => {
+      current = next;
+      callback(null, next.accessToken);
+    }, (error: Error) => callback(error));
+  };
+
+  for (;;) {
+    const stop = new AbortController();
+    const dialogue = new SmtpDialogue(() => {
+      // After nodemailer has handled this reply, before it can start the body.
+      queueMicrotask(() => stop.abort());
+    });
+    const onCancel = () => stop.abort();
+    options.signal?.addEventListener('abort', onCancel, { once: true });
+    const transport = createTransport(transportOptions(server, current.user, current.accessToken, provisionCallback,
+      smtpTraceLogger(log, redactor, dialogue), options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT));
+    const attemptRenewed = renewed;
+    try {
+      log.info(`SMTP: sending ${message.messageId} (${message.raw.length} bytes) through ${server.host}:${server.port} as ${current.user}`);
+      const info = await transport.sendMail({
+        envelope: { ...message.envelope, size: message.raw.length },
+        raw: message.raw,
+        signal: stop.signal,
+      });
+      log.info(`SMTP: sent ${message.messageId}: ${info.response}`);
+      return {
+        messageId: message.messageId,
+        accepted: info.accepted.map(String),
+        rejected: info.rejected.map(String),
+        response: info.response,
+        raw: message.raw,
+      };
+    } catch (error) {
+      if (options.signal?.aborted && !dialogue.refusedRecipients.length) throw cancelled();
+      const failure = failureOf(error as SmtpError, dialogue, renewed);
+      if (!attemptRenewed && !renewed && isTokenRefusal(failure)) {
+        // Refused at once (535 without a challenge): one more try, with a renewed token.
+        renewed = true;
+        log.info('SMTP: the server refused the token; renewing it and trying once more');
+        current = await credentialsFor(credentials, true, redactor);
+        continue;
+      }
+      const explained = explainSmtpFailure(failure, sendContext());
+      log.warn(`SMTP: ${explained.message} (${explained.detail ?? ''})`);
+      throw explained;
+    } finally {
+      options.signal?.removeEventListener('abort', onCancel);
+      transport.close();
+    }
+  }
+}
+
+/**
+ * Checks the draft, builds its bytes and sends them. Fails with an ExplainedError: the
+ * address problems (`invalid-address`, `no-recipient`) before any connection, the server's
+ * refusals and network problems after (see explain.ts for the codes).
+ */
+export async function sendMessage(server: MailServer, credentials: CredentialsProvider, draft: DraftMessage,
+  options: SendOptions = {}): Promise<SendResult> {
+  validateSender(draft.from);
+  validateRecipients(draft);
+  if (options.signal?.aborted) throw cancelled();
+  const message = await buildRfc822(draft);
+  return sendRfc822(server, credentials, message, { from: draft.from.address, sizeBytes: draft.sizeBytes }, options);
+}

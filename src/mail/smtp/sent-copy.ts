@@ -1,0 +1,19 @@
+/**
+ * Whether a sent message should also be appended to the Sent folder over IMAP. Exchange Online
+ * saves every SMTP submission to Sent Items itself; a copy from us would show up twice there.
+ * Other servers (Postfix, most hosting providers) do not, so `auto` appends for them.
+ */
+export type SentCopySetting = 'auto' | 'always' | 'never';
+
+/** smtp.office365.com, smtp-mail.outlook.com, anything under outlook.com / office365.com, and the sovereign clouds' office365.us and outlook.cn. */
+const EXCHANGE_ONLINE_HOST = /(^|\.)(outlook\.com|office365\.com|office365\.us|outlook\.cn)$/i;
+
+export function isExchangeOnlineHost(smtpHost: string): boolean {
+  return EXCHANGE_ONLINE_HOST.test(smtpHost.trim().replace(/\.$/, ''));
+}
+
+export function shouldAppendSentCopy(setting: SentCopySetting, smtpHost: string): boolean {
+  if (setting === 'always') return true;
+  if (setting === 'never') return false;
+  return !isExchangeOnlineHost(smtpHost);
+}

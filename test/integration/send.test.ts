@@ -1,0 +1,267 @@
+/**
+ * Send current document, against the sandbox's Postfix and Dovecot: what the user writes in the
+ * editor arrives in the recipients' Inboxes as written, and every kind of bad input ends in its
+ * own clear error with nothing sent. Tokens are minted here with a key this test generates
+ * (the way the sandbox identity platform would), so the identity platform is not needed.
+ */
+import * as assert from 'node:assert/strict';
+import { generateKeyPairSync, KeyObject, randomUUID, sign } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { ParsedMail, simpleParser } from 'mailparser';
+import { ExplainedError } from '../../src/errors';
+import { composeFromDocument, DocumentToSend } from '../../src/mail/compose/document';
+import { createDraft, DraftHeaders, DraftMessage } from '../../src/mail/compose/draft';
+import { CredentialsProvider, MailServer } from '../../src/mail/server';
+import { sendMessage, SendResult } from '../../src/mail/smtp/send';
+import { ensureCertificates } from '../sandbox/certificates';
+import { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID, EXCHANGE_DELEGATED_AUDIENCE, appByKey } from '../sandbox/directory';
+import { ensureMailPackages, MailServers, startMailServers } from '../sandbox/mail';
+
+const KID = 'send-test-key';
+const ALICE = 'alice@contoso.test';
+const BOB = 'bob@contoso.test';
+const CAROL = 'carol@outlook.test';
+const TENANTS: Record<string, string> = { [ALICE]: CONTOSO_TENANT_ID, [BOB]: CONTOSO_TENANT_ID, [CAROL]: CONSUMERS_TENANT_ID };
+
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('Send current document (sandbox SMTP submission)', function () {
+  this.timeout(120_000);
+  let stateDir: string;
+  let key: KeyObject;
+  let ca: string;
+  let servers: MailServers;
+  let smtpServer: MailServer;
+
+  function token(user: string, scp: string, extra: Record<string, unknown> = {}): string {
+    const claims = {
+      aud: EXCHANGE_DELEGATED_AUDIENCE, iss: `https://sts.windows.net/${TENANTS[user]}/`, tid: TENANTS[user],
+      upn: user, preferred_username: user, scp, appid: appByKey('public').clientId, sub: randomUUID(),
+      iat: now() - 60, nbf: now() - 60, exp: now() + 3600, ...extra,
+    };
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const signed = `${part({ typ: 'JWT', alg: 'RS256', kid: KID })}.${part(claims)}`;
+    return `${signed}.${sign('RSA-SHA256', Buffer.from(signed), key).toString('base64url')}`;
+  }
+
+  /** Alice's SMTP token source; records each request. */
+  function alice(tokens: string[] = [token(ALICE, 'SMTP.Send')]): CredentialsProvider & { calls: unknown[] } {
+    const calls: unknown[] = [];
+    const provider = async (options?: { renew?: boolean }) => {
+      calls.push(options);
+      return { user: ALICE, accessToken: tokens[Math.min(calls.length, tokens.length) - 1] };
+    };
+    return Object.assign(provider, { calls });
+  }
+
+  async function inbox<T>(user: string, use: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const client = new ImapFlow({
+      host: servers.imap.exchange.host, port: servers.imap.exchange.port, secure: true, tls: { ca },
+      auth: { user, accessToken: token(user, 'IMAP.AccessAsUser.All') }, logger: false,
+    });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      await client.mailboxOpen('INBOX', { readOnly: true });
+      return await use(client);
+    } finally {
+      await client.logout();
+    }
+  }
+
+  const inboxCount = (user: string) => inbox(user, async (client) => {
+    const status = await client.status('INBOX', { messages: true });
+    assert.ok(status && status.messages !== undefined, 'STATUS INBOX failed');
+    return status.messages;
+  });
+
+  /** The message with this Message-ID in the user's Inbox, waiting for delivery (LMTP) to finish. */
+  async function received(user: string, messageId: string): Promise<{ parsed: ParsedMail; source: Buffer }> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const source = await inbox(user, async (client) => {
+        const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+        if (!uids || !uids.length) return undefined;
+        const message = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
+        return message ? message.source : undefined;
+      });
+      if (source) return { parsed: await simpleParser(source), source };
+      if (Date.now() > deadline) assert.fail(`${messageId} did not arrive in ${user}'s Inbox`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  function draftOf(document: DocumentToSend, headers: Partial<DraftHeaders> = {}): DraftMessage {
+    const composed = composeFromDocument(document);
+    return createDraft({
+      from: ALICE,
+      ...composed.headers,
+      subject: composed.headers.subject ?? composed.suggestedSubject,
+      ...headers,
+    }, composed.body);
+  }
+
+  async function failure(promise: Promise<SendResult>): Promise<ExplainedError> {
+    try {
+      await promise;
+    } catch (error) {
+      assert.ok(error instanceof ExplainedError, `expected an ExplainedError, got ${String((error as Error)?.stack ?? error)}`);
+      return error;
+    }
+    return assert.fail('expected the send to fail');
+  }
+
+  before(async function () {
+    this.timeout(180_000);
+    await ensureMailPackages();
+    stateDir = mkdtempSync(join(tmpdir(), 'send-test-'));
+    const keysDir = join(stateDir, 'signing-keys');
+    mkdirSync(keysDir);
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    key = pair.privateKey;
+    writeFileSync(join(keysDir, `${KID}.pem`), pair.publicKey.export({ type: 'spki', format: 'pem' }));
+    const certificates = ensureCertificates(stateDir);
+    ca = readFileSync(certificates.caFile, 'utf8');
+    servers = await startMailServers({ stateDir, certificates, signingKeysDir: keysDir });
+    smtpServer = { host: servers.smtp.host, port: servers.smtp.port, security: 'starttls', ca };
+  });
+
+  after(async () => {
+    await servers?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  describe('what arrives', () => {
+    const SOURCE = `# Release 1.4 for ${randomUUID()}\n\nThe **new** parts:\n\n- sending from the editor\n- \`code\` stays code\n\n| a | b |\n|---|---|\n| 1 | 2 |\n`;
+    const MARKDOWN = `---\nto: Bob Okafor <${BOB}>\ncc: [Carol Personal <${CAROL}>]\n---\n${SOURCE}`;
+
+    it('a sent Markdown document arrives with From/To/Cc/Subject, an HTML part from the Markdown and the Markdown as text', async () => {
+      const draft = draftOf({ text: MARKDOWN, languageId: 'markdown', fileName: '/work/release.md' }, { from: `Alice Lindqvist <${ALICE}>` });
+      const result = await sendMessage(smtpServer, alice(), draft);
+      assert.deepEqual(result.accepted.sort(), [BOB, CAROL].sort());
+      const { parsed } = await received(BOB, result.messageId);
+      assert.deepEqual(parsed.from?.value, [{ address: ALICE, name: 'Alice Lindqvist' }]);
+      const to = Array.isArray(parsed.to) ? parsed.to[0] : parsed.to;
+      const cc = Array.isArray(parsed.cc) ? parsed.cc[0] : parsed.cc;
+      assert.deepEqual(to?.value, [{ address: BOB, name: 'Bob Okafor' }]);
+      assert.deepEqual(cc?.value, [{ address: CAROL, name: 'Carol Personal' }]);
+      assert.equal(parsed.subject, SOURCE.split('\n')[0].slice(2));
+      assert.equal(parsed.text?.trimEnd(), SOURCE.trimEnd());
+      assert.match(String(parsed.html), /<h1>Release 1\.4 for [-0-9a-f]+<\/h1>/);
+      assert.match(String(parsed.html), /<strong>new<\/strong>/);
+      assert.match(String(parsed.html), /<td>1<\/td>/);
+      await received(CAROL, result.messageId);
+    });
+
+    it('Bcc recipients receive it and do not appear in the headers', async () => {
+      const draft = draftOf({ text: `# Bcc ${randomUUID()}\n\nHello.\n`, languageId: 'markdown', fileName: 'bcc.md' }, { to: BOB, bcc: CAROL });
+      const result = await sendMessage(smtpServer, alice(), draft);
+      const atBob = await received(BOB, result.messageId);
+      const atCarol = await received(CAROL, result.messageId);
+      for (const { parsed, source } of [atBob, atCarol]) {
+        assert.equal(parsed.bcc, undefined);
+        assert.ok(!source.toString('latin1').split('\r\n\r\n')[0].includes(CAROL), 'the Bcc address is in the headers');
+      }
+    });
+
+    it('a non-ASCII subject and names survive', async () => {
+      const subject = `Grüße — 你好 🚀 ${randomUUID().slice(0, 8)}`;
+      const draft = draftOf({ text: 'Ünïcödé body, 你好.\n', languageId: 'plaintext', fileName: 'note.txt' },
+        { from: `Åsa Lindqvist <${ALICE}>`, to: `"Økafor, Bøb" <${BOB}>`, subject });
+      const result = await sendMessage(smtpServer, alice(), draft);
+      const { parsed } = await received(BOB, result.messageId);
+      assert.equal(parsed.subject, subject);
+      assert.equal(parsed.from?.value[0].name, 'Åsa Lindqvist');
+      const to = Array.isArray(parsed.to) ? parsed.to[0] : parsed.to;
+      assert.equal(to?.value[0].name, 'Økafor, Bøb');
+      assert.equal(parsed.text, 'Ünïcödé body, 你好.\n');
+    });
+
+    it('a 10 MB document arrives whole', async () => {
+      // 10,000,000 characters in lines short enough to go as 7bit: the sandbox's Postfix keeps its
+      // default limit of 10,240,000 bytes for a whole message.
+      const line = 'A line of a long report, short enough for 7bit transfer encoding.\n';
+      const text = `${randomUUID()}\n${line.repeat(Math.ceil(10_000_000 / line.length))}`.slice(0, 9_999_999) + '\n';
+      const draft = draftOf({ text, languageId: 'plaintext', fileName: 'report.log' }, { to: BOB });
+      const result = await sendMessage(smtpServer, alice(), draft);
+      const { parsed } = await received(BOB, result.messageId);
+      assert.equal(parsed.text?.length, text.length);
+      assert.ok(parsed.text === text, 'the text arrived changed');
+    });
+
+    it('the returned bytes are the message as delivered, for the Sent copy', async () => {
+      const draft = draftOf({ text: `# Copy ${randomUUID()}\n\nBody.\n`, languageId: 'markdown', fileName: 'copy.md' }, { to: BOB });
+      const result = await sendMessage(smtpServer, alice(), draft);
+      const { source } = await received(BOB, result.messageId);
+      // The servers only prepend trace headers (Return-Path, Delivered-To, Received).
+      assert.ok(source.subarray(source.length - result.raw.length).equals(result.raw), 'the delivered message differs from the returned bytes');
+    });
+
+    it('an expired token is renewed once and the message sent', async () => {
+      const expired = token(ALICE, 'SMTP.Send', { exp: now() - 10, nbf: now() - 3600 });
+      const provider = alice([expired, token(ALICE, 'SMTP.Send')]);
+      const draft = draftOf({ text: `Renewed ${randomUUID()}\n`, languageId: 'plaintext', fileName: 'renew.txt' }, { to: BOB });
+      const result = await sendMessage(smtpServer, provider, draft);
+      assert.deepEqual(provider.calls, [undefined, { renew: true }]);
+      await received(BOB, result.messageId);
+    });
+  });
+
+  describe('bad input: its own clear error, nothing sent', () => {
+    const note = (headers: Partial<DraftHeaders>) => () => draftOf({ text: 'Hello\n', languageId: 'plaintext', fileName: 'n.txt' }, headers);
+
+    it('an invalid address is named, before connecting', async () => {
+      const before = await inboxCount(BOB);
+      const error = await failure((async () => sendMessage(smtpServer, alice(), note({ to: `${BOB}, carol@` })()))());
+      assert.equal(error.message, '"carol@" is not a valid email address (in To)');
+      assert.equal(await inboxCount(BOB), before);
+    });
+
+    it('an empty To', async () => {
+      const error = await failure((async () => sendMessage(smtpServer, alice(), note({ to: '' })()))());
+      assert.equal(error.code, 'no-recipient');
+    });
+
+    it('a recipient the server refuses: named with the reply, and the other recipients get nothing', async () => {
+      const before = await inboxCount(BOB);
+      const error = await failure(sendMessage(smtpServer, alice(), note({ to: `${BOB}, dan@fabrikam.example` })()));
+      assert.equal(error.code, 'recipient-refused');
+      assert.match(error.message, /dan@fabrikam\.example: 5\d\d /);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal(await inboxCount(BOB), before);
+    });
+
+    it('a token without SMTP.Send: renewed once, then explained', async () => {
+      const before = await inboxCount(BOB);
+      const imapOnly = token(ALICE, 'IMAP.AccessAsUser.All');
+      const provider = alice([imapOnly, imapOnly]);
+      const error = await failure(sendMessage(smtpServer, provider, note({ to: BOB })()));
+      assert.equal(error.code, 'smtp-token-refused');
+      assert.match(error.fix, /SMTP\.Send/);
+      assert.deepEqual(provider.calls, [undefined, { renew: true }]);
+      assert.equal(await inboxCount(BOB), before);
+    });
+
+    it('sending as someone else', async () => {
+      const error = await failure(sendMessage(smtpServer, alice(), note({ from: BOB, to: BOB })()));
+      assert.equal(error.code, 'send-as-denied');
+      assert.match(error.fix, /Send As/);
+    });
+
+    it('an unreachable server', async () => {
+      const port = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port: free } = probe.address() as { port: number };
+          probe.close(() => resolve(free));
+        });
+      });
+      const error = await failure(sendMessage({ ...smtpServer, port }, alice(), note({ to: BOB })()));
+      assert.equal(error.code, 'server-unreachable');
+      assert.ok(error.message.includes(`127.0.0.1:${port}`));
+    });
+  });
+});
