@@ -1,5 +1,6 @@
 // `npm run bench`: benchmarks, each reported next to a baseline measured in the same run, as a ratio.
 // Not part of `npm test`. Results are printed and written to bench-results/latest.json.
+//   npm run bench [-- folders send]   only the named benchmarks (activation always runs)
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,10 @@ const results = [{
 }];
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
+if (wanted('folders')) {
+  const { benchFolderTree } = await import(join(root, 'out', 'test', 'bench', 'imap-folders.js'));
+  results.push(...await benchFolderTree({ runs: Math.max(RUNS, 15) }));
+}
 if (wanted('send')) {
   const { benchSend } = await import(join(root, 'out', 'test', 'bench', 'send.js'));
   results.push(await benchSend({ runs: Math.min(RUNS, 5) }));

@@ -1,0 +1,157 @@
+/**
+ * What can go wrong talking IMAP, in two vocabularies: `classifyFailure` sorts any error (from
+ * imapflow, from the listing connection, from Node's sockets) into what the session can do
+ * about it, and the `explain…` functions tell the user what happened as an ExplainedError.
+ */
+import { ExplainedError } from '../../errors';
+import { MailServer } from '../server';
+
+export const address = (server: MailServer) => `${server.host}:${server.port}`;
+
+/** The connection ended under a command; `reason` is the server's BYE text when it gave one. */
+export class ConnectionLostError extends Error {
+  readonly code = 'NoConnection';
+
+  constructor(readonly reason: string) {
+    super(`connection lost: ${reason}`);
+    this.name = 'ConnectionLostError';
+  }
+}
+
+/** A tagged NO/BAD to a command, from the listing connection. */
+export class CommandFailedError extends Error {
+  constructor(readonly command: string, readonly responseStatus: string, readonly responseText: string, readonly serverResponseCode?: string) {
+    super(`${command} failed: ${responseStatus} ${responseText}`);
+    this.name = 'CommandFailedError';
+  }
+}
+
+/** The server refused the XOAUTH2 login. */
+export class LoginRefusedError extends Error {
+  readonly authenticationFailed = true;
+
+  constructor(readonly responseText: string) {
+    super(`login refused: ${responseText}`);
+    this.name = 'LoginRefusedError';
+  }
+}
+
+export type FailureKind =
+  | { kind: 'throttled'; backoffMs: number }
+  | { kind: 'connection-lost'; tokenExpired: boolean; reason: string }
+  | { kind: 'auth-refused'; reason: string }
+  | { kind: 'unreachable'; reason: string }
+  | { kind: 'tls-untrusted'; reason: string }
+  | { kind: 'tls-hostname'; reason: string }
+  | { kind: 'other'; reason: string };
+
+const THROTTLED = /Request is throttled.*Backoff Time[:=\s]+(\d+)/i;
+const TOKEN_EXPIRED = /AccessTokenExpired|token (has )?expired/i;
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT']);
+const LOST = new Set(['NoConnection', 'EConnectionClosed', 'ECONNRESET', 'EPIPE', 'ETIMEOUT', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_SIGNATURE_FAILURE', 'INVALID_CA',
+]);
+
+interface ErrorFields {
+  code?: unknown;
+  reason?: unknown;
+  responseText?: unknown;
+  authenticationFailed?: unknown;
+  throttleReset?: unknown;
+  cause?: unknown;
+  message?: unknown;
+}
+
+const fieldText = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** The suggested back-off of Exchange's `Request is throttled. Suggested Backoff Time: N milliseconds`. */
+export function throttleBackoff(text: string): number | undefined {
+  const match = THROTTLED.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function classifyFailure(error: unknown): FailureKind {
+  const e = (error ?? {}) as ErrorFields;
+  const code = fieldText(e.code);
+  const text = [fieldText(e.responseText), fieldText(e.reason), fieldText(e.message)].filter(Boolean).join(' | ');
+  const backoff = typeof e.throttleReset === 'number' ? e.throttleReset : throttleBackoff(text);
+  if (code === 'ETHROTTLE' || backoff !== undefined) return { kind: 'throttled', backoffMs: backoff ?? 1000 };
+  if (/authenticated but not connected/i.test(text)) return { kind: 'connection-lost', tokenExpired: false, reason: text };
+  if (e.authenticationFailed === true) return { kind: 'auth-refused', reason: text };
+  if (UNTRUSTED.has(code)) return { kind: 'tls-untrusted', reason: `${code}: ${text}` };
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return { kind: 'tls-hostname', reason: text };
+  if (UNREACHABLE.has(code)) return { kind: 'unreachable', reason: `${code}: ${text}` };
+  if (LOST.has(code) || error instanceof ConnectionLostError) {
+    return { kind: 'connection-lost', tokenExpired: TOKEN_EXPIRED.test(text), reason: text || code };
+  }
+  // imapflow wraps socket errors of the TLS handshake; look one level down.
+  if (e.cause && e.cause !== error) {
+    const inner = classifyFailure(e.cause);
+    if (inner.kind !== 'other') return inner;
+  }
+  return { kind: 'other', reason: code ? `${code}: ${text}` : text };
+}
+
+const CHECK_SETTINGS = "Check the account's IMAP host, port and security setting (Exchange Online: outlook.office365.com, port 993, TLS).";
+
+/** Turns any failure into what the user sees; `step` says what was being done ("listing folders"). */
+export function explainFailure(server: MailServer, step: string, error: unknown): ExplainedError {
+  if (error instanceof ExplainedError) return error;
+  const failure = classifyFailure(error);
+  const where = `the IMAP server ${address(server)}`;
+  const detail = failure.kind === 'throttled' ? `throttled, back-off ${failure.backoffMs} ms` : failure.reason;
+  const options = { detail, cause: error };
+  switch (failure.kind) {
+    case 'unreachable':
+      return new ExplainedError(`Cannot reach ${where}.`, `${CHECK_SETTINGS} Also check that no firewall or proxy blocks the port.`,
+        { ...options, code: 'unreachable', actions: ['retry', 'openSettings'] });
+    case 'tls-untrusted':
+      return new ExplainedError(`The certificate of ${where} is not trusted: neither the system's certificate authorities nor the account's CA file trust it.`,
+        "If the server uses a private certificate authority, set the account's CA file to that authority's certificate (PEM); "
+          + 'otherwise check that the host is really your mail server and not a proxy that intercepts TLS.',
+        { ...options, code: 'tls-untrusted', actions: ['openSettings'] });
+    case 'tls-hostname':
+      return new ExplainedError(`The certificate of ${where} is not issued for ${server.host}.`,
+        "Use the host name the certificate names (Exchange Online: outlook.office365.com) in the account's settings.",
+        { ...options, code: 'tls-hostname', actions: ['openSettings'] });
+    case 'auth-refused':
+      return new ExplainedError(`${capitalize(where)} refused the OAuth2 sign-in, also with a new token.`,
+        'Sign in again. If it keeps failing, check that the app registration has the IMAP.AccessAsUser.All permission '
+          + '(IMAP.AccessAsApp for app-only access) and that IMAP is enabled for the mailbox.',
+        { ...options, code: 'auth-failed', actions: ['signIn', 'showLog'] });
+    case 'connection-lost':
+      return new ExplainedError(`The connection to ${where} was lost while ${step}, and reconnecting did not help.`,
+        'Try again; if it keeps happening, check the network and the server.',
+        { ...options, code: 'connection-lost', actions: ['retry', 'showLog'] });
+    case 'throttled':
+      return new ExplainedError(`${capitalize(where)} is throttling this mailbox (too many requests) while ${step}.`,
+        'Wait a minute and try again.',
+        { ...options, code: 'throttled', actions: ['retry'] });
+    default:
+      return new ExplainedError(`${capitalize(where)} failed while ${step}: ${failure.reason || 'no reason given'}`,
+        'Try again; if it keeps failing, see the log for the server\'s reply.',
+        { ...options, code: 'server-refused', actions: ['retry', 'showLog'] });
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function folderNotOpenable(path: string): ExplainedError {
+  return new ExplainedError(`The folder "${path}" only groups other folders and holds no messages.`,
+    'Open one of its subfolders.', { code: 'not-openable' });
+}
+
+export function noSentFolder(): ExplainedError {
+  return new ExplainedError('The mailbox has no Sent folder to keep a copy of the sent message in.',
+    'The message was sent; create a folder named "Sent Items" to keep copies next time.', { code: 'no-sent-folder' });
+}
+
+export function messageGone(path: string, uid: number): ExplainedError {
+  return new ExplainedError(`The message ${uid} is no longer in "${path}".`,
+    'Refresh the folder: the message was moved or deleted elsewhere.', { code: 'message-gone', actions: ['retry'] });
+}

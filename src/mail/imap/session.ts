@@ -1,0 +1,303 @@
+/**
+ * One account's IMAP session, what the Mailboxes view and the status bar talk to: the folder
+ * tree, a folder's message pages, a message to read (fetched once, then from the session's
+ * cache), its attachments, read/unread marks, the sent copy, and the Inbox unread count.
+ *
+ * Connections (each opened on first use, kept, replaced when lost — see ./recovery):
+ * - the command connection (imapflow), shared by paging, reading, marking and appending,
+ *   one command at a time in the order asked;
+ * - the listing connection (./listing-connection), which pipelines the folder counts;
+ * - while someone listens to `onInboxUnreadChanged` on a server with IDLE, the Inbox watch
+ *   connection (./inbox-watch), which stays in IDLE on INBOX.
+ */
+import type { ImapFlow, MailboxObject } from 'imapflow';
+import { Redactor } from '../../diagnostics/redact';
+import { ExplainedError } from '../../errors';
+import { CredentialsProvider, MailLog, MailServer, silentLog } from '../server';
+import { openCommandConnection } from './command-connection';
+import { ConnectionSlot } from './connection-slot';
+import { ConnectionLostError, explainFailure, folderNotOpenable, messageGone, noSentFolder } from './failures';
+import { FolderLister } from './folder-listing';
+import { FolderTree } from './folder-model';
+import { InboxWatch, UnreadListener } from './inbox-watch';
+import { ListingConnection } from './listing-connection';
+import { MessageDocument, parseMessage, ParsedMessage } from './message-document';
+import { MessagePage, PAGE_SIZE, PageCursor, sequenceRange, summarize, SUMMARY_QUERY } from './message-page';
+import { ImapTrace } from './protocol-trace';
+import { DEFAULT_RECOVERY, RecoveryPolicy, withRecovery } from './recovery';
+
+export interface ImapSessionOptions {
+  server: MailServer;
+  credentials: CredentialsProvider;
+  log?: MailLog;
+  /** How often the Inbox is counted where the server has no IDLE. */
+  pollIntervalMs?: number;
+  recovery?: Partial<RecoveryPolicy>;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface AppendResult {
+  /** The folder the copy went to. */
+  folder: string;
+  uid?: number;
+}
+
+export class ImapSession {
+  private readonly log: MailLog;
+  private readonly trace: ImapTrace;
+  private readonly recovery: RecoveryPolicy;
+  private readonly commandSlot: ConnectionSlot<ImapFlow>;
+  private readonly listingSlot: ConnectionSlot<ListingConnection>;
+  private commandQueue: Promise<unknown> = Promise.resolve();
+  private readonly sources = new Map<string, Promise<ParsedMessage>>();
+  private readonly uidValidity = new Map<string, string>();
+  private readonly unreadListeners = new Set<UnreadListener>();
+  private watch?: InboxWatch;
+  private tree?: FolderTree;
+  private closed = false;
+
+  constructor(private readonly options: ImapSessionOptions) {
+    this.log = options.log ?? silentLog;
+    this.trace = new ImapTrace(this.log, new Redactor());
+    this.recovery = { ...DEFAULT_RECOVERY, ...options.recovery };
+    const { server, credentials } = options;
+    this.commandSlot = new ConnectionSlot('command', async (c) => {
+      const client = await openCommandConnection({ server, credentials: c, trace: this.trace });
+      client.on('error', (error: Error) => this.log.debug(`IMAP: ${error.message}`));
+      return client;
+    }, credentials, this.log);
+    this.listingSlot = new ConnectionSlot('listing',
+      (c) => ListingConnection.open({ server, credentials: c, trace: this.trace.forConnection('[list]') }), credentials, this.log);
+  }
+
+  get server(): MailServer {
+    return this.options.server;
+  }
+
+  /** The tree of the last successful `listFolders`, if any. */
+  get folders(): FolderTree | undefined {
+    return this.tree;
+  }
+
+  /** Opens the command and listing connections together; every other call also connects when needed. */
+  async connect(): Promise<void> {
+    const step = 'connecting';
+    await Promise.all([
+      this.commandSlot.get().catch((error) => { throw explainFailure(this.server, step, error); }),
+      this.listingSlot.get().catch((error) => { throw explainFailure(this.server, step, error); }),
+    ]);
+  }
+
+  /** Every folder with its counts, in as few round trips as the server allows (see ./folder-listing). */
+  async listFolders(): Promise<FolderTree> {
+    const listed = await withRecovery(this.listingSlot, 'listing folders',
+      (connection) => new FolderLister(connection, { maxBackoffMs: this.recovery.maxBackoffMs, sleep: this.recovery.sleep }).list(),
+      this.explain, this.log, this.recovery);
+    this.tree = new FolderTree(listed);
+    return this.tree;
+  }
+
+  /** The newest messages of a folder, or with `after` the page older than the one it came from. */
+  messagePage(folder: string, after?: PageCursor): Promise<MessagePage> {
+    this.assertOpenable(folder);
+    return this.command(`loading the messages of "${folder}"`, async (client) => {
+      const mailbox = await this.select(client, folder, !after);
+      const exists = mailbox.exists;
+      const uidValidity = String(mailbox.uidValidity);
+      if (!after) return this.fetchPage(client, folder, mailbox, sequenceRange(exists + 1));
+      if (after.uidValidity === uidValidity && after.exists === exists) return this.fetchPage(client, folder, mailbox, sequenceRange(after.lowestSeq));
+      // The folder changed since the last page: sequence numbers moved, UIDs did not.
+      const older = await client.search({ uid: `1:${Math.max(1, after.lowestUid - 1)}` }, { uid: true });
+      const uids = (Array.isArray(older) ? older : []).filter((uid) => uid < after.lowestUid).sort((a, b) => a - b);
+      return this.fetchPage(client, folder, mailbox, undefined, uids.slice(-PAGE_SIZE), uids.length > PAGE_SIZE);
+    });
+  }
+
+  /** The message as the reading tab shows it; fetched once per session, then from the cache. */
+  async openMessage(folder: string, uid: number): Promise<MessageDocument> {
+    return (await this.parsed(folder, uid)).document;
+  }
+
+  /** The bytes of attachment `index` of `openMessage`'s `attachments`, for "Save Attachment…". */
+  async saveAttachment(folder: string, uid: number, index: number): Promise<Buffer> {
+    const content = (await this.parsed(folder, uid)).attachmentContent[index];
+    if (!content) throw new ExplainedError(`The message has no attachment number ${index + 1}.`, 'Open the message again to see its attachments.', { code: 'no-attachment' });
+    return content;
+  }
+
+  /** Mark as Read (`seen` true) or Unread: STORE ±FLAGS (\Seen) by UID. */
+  async setSeen(folder: string, uid: number, seen: boolean): Promise<void> {
+    await this.command(`marking a message ${seen ? 'read' : 'unread'}`, async (client) => {
+      await this.select(client, folder, false);
+      const done = seen
+        ? await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true })
+        : await client.messageFlagsRemove(String(uid), ['\\Seen'], { uid: true });
+      if (!done) this.failedQuietly(client, 'STORE');
+    });
+    if (folder.toUpperCase() === 'INBOX') this.watch?.refresh();
+  }
+
+  /** Keeps a copy of a sent message (its raw RFC 5322 bytes) in the folder the server marks as Sent, or named so. */
+  async appendToSent(raw: Buffer | string): Promise<AppendResult> {
+    const sent = (this.tree ?? await this.listFolders()).special('sent');
+    if (!sent) throw noSentFolder();
+    return this.command('keeping a copy in Sent Items', async (client) => {
+      const result = await client.append(sent.path, raw, ['\\Seen']);
+      if (!result) this.failedQuietly(client, 'APPEND');
+      return { folder: sent.path, uid: result ? result.uid : undefined };
+    });
+  }
+
+  /** Unread messages in the Inbox now, by STATUS. */
+  inboxUnread(): Promise<number> {
+    return this.command('counting unread Inbox mail', async (client) => {
+      const status = await client.status('INBOX', { unseen: true });
+      if (!status) this.failedQuietly(client, 'STATUS');
+      return status ? status.unseen ?? 0 : 0;
+    });
+  }
+
+  /**
+   * Calls `listener` with the Inbox unread count now and whenever it changes, through IDLE where
+   * the server has it, else by polling. The watch runs while anyone listens.
+   */
+  onInboxUnreadChanged(listener: UnreadListener): Disposable {
+    this.unreadListeners.add(listener);
+    if (!this.watch) void this.startWatch();
+    return {
+      dispose: () => {
+        this.unreadListeners.delete(listener);
+        if (this.unreadListeners.size === 0) {
+          void this.watch?.stop();
+          this.watch = undefined;
+        }
+      },
+    };
+  }
+
+  /** Logs out of every connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unreadListeners.clear();
+    const watch = this.watch;
+    this.watch = undefined;
+    await Promise.all([
+      watch?.stop(),
+      this.commandQueue.catch(() => undefined).then(() => this.commandSlot.close()),
+      this.listingSlot.close(),
+    ]);
+  }
+
+  private readonly explain = (step: string, error: unknown): ExplainedError => {
+    const explained = explainFailure(this.server, step, error);
+    this.log.error(`IMAP ${step}: ${explained.message}${explained.detail ? ` (${explained.detail})` : ''}`);
+    return explained;
+  };
+
+  /** Command-connection work, one at a time, with the session's recovery. */
+  private command<T>(step: string, work: (client: ImapFlow) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the IMAP session is closed'));
+    const run = this.commandQueue.then(() => withRecovery(this.commandSlot, step, work, this.explain, this.log, this.recovery));
+    this.commandQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** imapflow answers some failures with `false` instead of throwing; a dead connection must still count as lost. */
+  private failedQuietly(client: ImapFlow, command: string): never {
+    if (!client.usable) throw new ConnectionLostError(`the connection closed during ${command}`);
+    throw new Error(`the server refused ${command}`);
+  }
+
+  private assertOpenable(folder: string): void {
+    const known = this.tree?.get(folder);
+    if (known && !known.openable) throw folderNotOpenable(folder);
+  }
+
+  /** Selects the folder unless it is selected; `fresh` asks the server for news (NOOP) if it is. */
+  private async select(client: ImapFlow, folder: string, fresh: boolean): Promise<MailboxObject> {
+    const current = client.mailbox;
+    const isInbox = (path: string) => path.toUpperCase() === 'INBOX';
+    if (current && (current.path === folder || (isInbox(current.path) && isInbox(folder)))) {
+      if (fresh) await client.noop();
+      if (client.mailbox) return client.mailbox;
+    }
+    const mailbox = await client.mailboxOpen(folder);
+    const validity = String(mailbox.uidValidity);
+    if (this.uidValidity.get(folder) !== validity) {
+      // UIDs of the old validity name other messages now: forget what was cached under them.
+      if (this.uidValidity.has(folder)) for (const key of this.sources.keys()) if (key.startsWith(`${folder}\n`)) this.sources.delete(key);
+      this.uidValidity.set(folder, validity);
+    }
+    return mailbox;
+  }
+
+  private async fetchPage(client: ImapFlow, folder: string, mailbox: MailboxObject, range?: { from: number; to: number },
+    uids?: number[], more?: boolean): Promise<MessagePage> {
+    const exists = mailbox.exists;
+    const messages = range
+      ? await client.fetchAll(`${range.from}:${range.to}`, SUMMARY_QUERY)
+      : uids && uids.length > 0 ? await client.fetchAll(uids.join(','), SUMMARY_QUERY, { uid: true }) : [];
+    if (range && messages.length === 0 && !client.usable) this.failedQuietly(client, 'FETCH');
+    messages.sort((a, b) => b.seq - a.seq);
+    const oldest = messages[messages.length - 1];
+    const moreAvailable = range ? range.from > 1 : Boolean(more);
+    return {
+      folder,
+      messages: messages.map(summarize),
+      total: exists,
+      moreAvailable,
+      next: oldest && moreAvailable
+        ? { folder, uidValidity: String(mailbox.uidValidity), exists, lowestSeq: oldest.seq, lowestUid: oldest.uid }
+        : undefined,
+    };
+  }
+
+  private parsed(folder: string, uid: number): Promise<ParsedMessage> {
+    this.assertOpenable(folder);
+    const key = `${folder}\n${uid}`;
+    let entry = this.sources.get(key);
+    if (!entry) {
+      entry = this.command(`opening a message in "${folder}"`, async (client) => {
+        await this.select(client, folder, false);
+        const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+        if (!message || !message.source) {
+          if (!client.usable) this.failedQuietly(client, 'FETCH');
+          throw messageGone(folder, uid);
+        }
+        return message.source;
+      }).then((source) => parseMessage(folder, uid, source));
+      this.sources.set(key, entry);
+      entry.catch(() => this.sources.delete(key));
+    }
+    return entry;
+  }
+
+  private async startWatch(): Promise<void> {
+    const { server, credentials } = this.options;
+    let hasIdle = true;
+    try {
+      hasIdle = (await this.commandSlot.get()).capabilities.has('IDLE');
+    } catch {
+      // The watch reconnects by itself; assume IDLE until a connection says otherwise.
+    }
+    if (this.closed || this.unreadListeners.size === 0 || this.watch) return;
+    const idleSlot = hasIdle
+      ? new ConnectionSlot('Inbox watch', (c) => openCommandConnection({ server, credentials: c, trace: this.trace.forConnection('[idle]'), idleQuickly: true }),
+        credentials, this.log)
+      : undefined;
+    this.watch = new InboxWatch({
+      idleSlot,
+      countByStatus: () => this.inboxUnread(),
+      pollIntervalMs: this.options.pollIntervalMs ?? 60_000,
+      log: this.log,
+      onCount: (count) => {
+        for (const listener of [...this.unreadListeners]) listener(count);
+      },
+    });
+    this.watch.start();
+  }
+}

@@ -1,0 +1,48 @@
+import * as assert from 'node:assert/strict';
+import { mailboxArgument, readStatusReply, statusCommand } from '../../../src/mail/imap/folder-listing';
+import { decodeMailboxName, encodeMailboxName } from '../../../src/mail/imap/modified-utf7';
+import { parseResponse, ResponseFramer } from '../../../src/mail/imap/response-parser';
+
+describe('IMAP wire of the listing connection', () => {
+  it('cuts a burst of replies arriving in odd chunks into whole responses, literals included', () => {
+    const framer = new ResponseFramer();
+    const wire = '* STATUS INBOX (MESSAGES 30 UNSEEN 7)\r\n* STATUS {11}\r\nSent "Items (MESSAGES 3 UNSEEN 0)\r\nL2 OK Status completed.\r\n';
+    const responses: string[] = [];
+    for (let i = 0; i < wire.length; i += 7) responses.push(...framer.push(Buffer.from(wire.slice(i, i + 7))).map((b) => b.toString()));
+    assert.deepEqual(responses, ['* STATUS INBOX (MESSAGES 30 UNSEEN 7)', '* STATUS {11}\r\nSent "Items (MESSAGES 3 UNSEEN 0)', 'L2 OK Status completed.']);
+  });
+
+  it('reads STATUS replies with quoted, atom and literal mailbox names', () => {
+    const counts = ['* STATUS "Sent Items" (MESSAGES 3 UNSEEN 0)', '* STATUS INBOX (UNSEEN 7 MESSAGES 30)', '* STATUS {11}\r\nSent "Items (MESSAGES 1 UNSEEN 1)']
+      .map((line) => readStatusReply(parseResponse(Buffer.from(line)) as never));
+    assert.deepEqual(counts, [
+      { encoded: 'Sent Items', messages: 3, unseen: 0 },
+      { encoded: 'INBOX', messages: 30, unseen: 7 },
+      { encoded: 'Sent "Items', messages: 1, unseen: 1 },
+    ]);
+  });
+
+  it('reads a tagged completion with its response code, and an untagged BYE', () => {
+    assert.deepEqual(parseResponse(Buffer.from('L1 OK [CAPABILITY IMAP4rev1 IDLE] Logged in')),
+      { kind: 'status', tag: 'L1', status: 'OK', code: 'CAPABILITY IMAP4rev1 IDLE', text: 'Logged in' });
+    assert.deepEqual(parseResponse(Buffer.from('* BYE Session invalidated - AccessTokenExpired')),
+      { kind: 'status', tag: '*', status: 'BYE', code: undefined, text: 'Session invalidated - AccessTokenExpired' });
+  });
+
+  it('reads NIL delimiters and escaped quotes in LIST', () => {
+    const reply = parseResponse(Buffer.from('* LIST (\\Noselect) NIL "a \\"b\\" \\\\c"'));
+    assert.deepEqual(reply, { kind: 'data', name: 'LIST', number: undefined, args: [['\\Noselect'], null, 'a "b" \\c'] });
+  });
+
+  it('quotes mailbox names in STATUS and escapes quotes and backslashes', () => {
+    assert.equal(statusCommand('Sent Items', true), 'STATUS "Sent Items" (MESSAGES UNSEEN)');
+    assert.equal(mailboxArgument('a"b\\c', true), '"a\\"b\\\\c"');
+  });
+
+  it('encodes and decodes modified UTF-7 as RFC 3501 shows it', () => {
+    assert.equal(encodeMailboxName('~peter/mail/台北/日本語'), '~peter/mail/&U,BTFw-/&ZeVnLIqe-');
+    assert.equal(encodeMailboxName('Grüße & Co'), 'Gr&APwA3w-e &- Co');
+    assert.equal(decodeMailboxName('Gr&APwA3w-e &- Co'), 'Grüße & Co');
+    assert.equal(decodeMailboxName(encodeMailboxName('Entwürfe/😀')), 'Entwürfe/😀');
+  });
+});
