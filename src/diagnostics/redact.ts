@@ -10,7 +10,9 @@ export const REDACTED_TOKEN = '[redacted token]';
 export const REDACTED_SECRET = '[redacted secret]';
 
 /** `AUTH XOAUTH2 <ir>` (POP3, SMTP) and `tag AUTHENTICATE XOAUTH2 <ir>` (IMAP), for mechanisms that carry a credential. */
-const SASL_INITIAL_RESPONSE = /\b(AUTH(?:ENTICATE)?[ \t]+)(XOAUTH2|OAUTHBEARER|PLAIN|LOGIN|NTLM|GSSAPI|EXTERNAL|SCRAM-[A-Z0-9-]+)([ \t]+)(\S+)/gi;
+const SASL_MECHANISM = 'XOAUTH2|OAUTHBEARER|PLAIN|LOGIN|NTLM|GSSAPI|EXTERNAL|SCRAM-[A-Z0-9-]+';
+/** The word after the mechanism is a credential unless it is another mechanism name, as in an EHLO reply's `250-AUTH LOGIN XOAUTH2`. */
+const SASL_INITIAL_RESPONSE = new RegExp(`\\b(AUTH(?:ENTICATE)?[ \\t]+)(${SASL_MECHANISM})([ \\t]+)(?!(?:${SASL_MECHANISM})(?:\\s|$))(\\S+)`, 'gi');
 /** A run of base64 long enough to carry a credential; decoded to see what it carries. */
 const BASE64_RUN = /[A-Za-z0-9+/]{16,}={0,2}/g;
 /** What a SASL XOAUTH2 (`user=…^Aauth=Bearer …`) or OAUTHBEARER (`n,a=…,^Aauth=…`) payload holds. */

@@ -11,6 +11,11 @@ describe('Redacting traces and log lines', () => {
     assert.equal(redact(`AUTH XOAUTH2 ${XOAUTH2}`), 'AUTH XOAUTH2 [redacted XOAUTH2]');
   });
 
+  it('keeps the list of mechanisms a server offers (EHLO\'s AUTH line)', () => {
+    assert.equal(redact('SMTP S: 250-AUTH LOGIN XOAUTH2'), 'SMTP S: 250-AUTH LOGIN XOAUTH2');
+    assert.equal(redact('SMTP S: 250-AUTH PLAIN LOGIN XOAUTH2 OAUTHBEARER'), 'SMTP S: 250-AUTH PLAIN LOGIN XOAUTH2 OAUTHBEARER');
+  });
+
   it('hides the initial response of a tagged IMAP AUTHENTICATE', () => {
     assert.equal(redact(`A1 AUTHENTICATE XOAUTH2 ${XOAUTH2}`), 'A1 AUTHENTICATE XOAUTH2 [redacted XOAUTH2]');
   });
