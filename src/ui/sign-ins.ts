@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import type { Account } from '../accounts/account';
+import { toAuthSettings } from '../accounts/auth-settings';
+import type { AuthPorts } from '../auth/ports';
+import type { AccessToken, TokenSource } from '../auth/token-source';
+import { loadCore } from './core-loader';
+
+/**
+ * The token source of each account, made on first use through the core (so activation never
+ * loads MSAL) and made again when the account's settings change. Says when an account signed
+ * in or out, for the tree.
+ */
+export class SignIns implements vscode.Disposable {
+  private readonly sources = new Map<string, { key: string; source: TokenSource }>();
+  private readonly changed = new vscode.EventEmitter<string>();
+  /** Fires with the account id after a sign-in or sign-out. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly ports: AuthPorts) {}
+
+  source(account: Account): TokenSource {
+    const settings = toAuthSettings(account);
+    const key = JSON.stringify(settings);
+    const kept = this.sources.get(account.id);
+    if (kept?.key === key) return kept.source;
+    const source = loadCore().createTokenSource(settings, this.ports);
+    this.sources.set(account.id, { key, source });
+    return source;
+  }
+
+  /** False also when the question itself fails: the tree then offers Sign In. */
+  async isSignedIn(account: Account): Promise<boolean> {
+    try {
+      return await this.source(account).isSignedIn();
+    } catch (err) {
+      this.ports.log.debug(`${account.id}: cannot tell whether signed in: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  }
+
+  /** An interactive token for the account's first protocol: consent covers all its protocols. */
+  async signIn(account: Account, signal: AbortSignal): Promise<AccessToken> {
+    try {
+      return await this.source(account).getToken({ protocol: account.protocols[0], interactive: true, signal });
+    } finally {
+      this.changed.fire(account.id);
+    }
+  }
+
+  async signOut(account: Account): Promise<void> {
+    try {
+      await this.source(account).signOut();
+    } finally {
+      this.changed.fire(account.id);
+    }
+  }
+
+  /** Drops the sources of accounts that no longer exist. */
+  retain(ids: Iterable<string>): void {
+    const keep = new Set(ids);
+    for (const id of [...this.sources.keys()]) if (!keep.has(id)) this.sources.delete(id);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The user's story in the browser: add a sandbox account from the command palette by typing
+ * into the wizard, see it in the Mailboxes view, sign in by device code (approved through the
+ * sandbox identity platform's control API, as the person on the other device would), and see
+ * the account signed in. Screenshots go to test-results/.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Locator } from 'playwright-core';
+import { ensureCertificates, SandboxCertificates } from '../sandbox/certificates';
+import { appByKey, CONTOSO_TENANT_ID } from '../sandbox/directory';
+import { IdentityPlatform, startIdentityPlatform } from '../sandbox/identity';
+import { openSession, Session } from './workbench-session';
+
+describe('Accounts in the browser (UI)', function () {
+  let session: Session;
+  let platform: IdentityPlatform;
+  let certificates: SandboxCertificates;
+  let stateDir: string;
+
+  before(async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'exchange-mail-ui-identity-'));
+    certificates = ensureCertificates(stateDir);
+    platform = await startIdentityPlatform({ stateDir, certificates });
+    platform.control.setDeviceCodeInterval(1);
+    session = await openSession();
+  });
+
+  after(async () => {
+    await session?.close();
+    await platform?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  const widget = () => session.page.locator('.quick-input-widget');
+
+  /** Waits for the wizard step showing `expected` (its prompt or placeholder), types `value` and presses Enter. */
+  async function answer(expected: string, value?: string): Promise<void> {
+    const input = widget().locator('input.input');
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      const shown = `${await widget().innerText().catch(() => '')}\n${await input.getAttribute('placeholder').catch(() => '')}`;
+      if (shown.includes(expected)) break;
+      if (Date.now() > deadline) throw new Error(`the wizard never showed "${expected}"; it shows:\n${shown}`);
+      await session.page.waitForTimeout(100);
+    }
+    if (value !== undefined) await input.fill(value);
+    await input.press('Enter');
+  }
+
+  function accountRow(address: string): Locator {
+    const view = session.page.locator('.pane', { has: session.page.locator('.pane-header', { hasText: 'Mailboxes' }) });
+    return view.locator('.monaco-list-row', { hasText: address });
+  }
+
+  async function descriptionOf(row: Locator): Promise<string> {
+    return (await row.locator('.label-description').innerText()).trim();
+  }
+
+  it('adds a Custom account by typing into the wizard, refusing a bad address first', async () => {
+    const { page } = session;
+    await page.locator('.activitybar .action-item a[aria-label^="Mail"]').click();
+    await session.runCommand('Exchange Mail: Add Account…');
+    await answer('Email address of the mailbox', 'alice');
+    const message = widget().locator('.quick-input-message');
+    await message.filter({ hasText: 'must be an email address' }).waitFor({ timeout: 10000 });
+    assert.match(await message.innerText(), /The address must be an email address such as someone@contoso.com \(got "alice"\)/);
+    await session.screenshot('add-account-validation', widget());
+    await answer('someone@contoso.com', 'alice@contoso.test');
+    await answer('Where the mailbox is', 'Custom');
+    await answer('How to sign in', 'Device code');
+    await answer('Protocols to use');
+    await answer('Application (client) ID', appByKey('public').clientId);
+    await answer('Tenant:', CONTOSO_TENANT_ID);
+    await answer('IMAP server as host:port', '127.0.0.1:10993');
+    await answer('How IMAP on port 10993 is secured', 'TLS');
+    await answer('POP3 server as host:port', '127.0.0.1:10995');
+    await answer('How POP3 on port 10995 is secured', 'TLS');
+    await answer('SMTP server as host:port', '127.0.0.1:10587');
+    await answer('How SMTP on port 10587 is secured', 'STARTTLS');
+    await answer('Identity platform (authority host)', platform.url);
+    await answer('Exchange resource of the delegated scopes');
+    await answer('Extra CA certificates to trust', certificates.caFile);
+    const row = accountRow('alice@contoso.test');
+    await row.waitFor({ timeout: 30000 });
+    assert.equal(await descriptionOf(row), 'not signed in');
+    await session.screenshot('account-added');
+  });
+
+  it('signs in by device code from the notification and shows the account signed in', async () => {
+    const { page } = session;
+    await session.runCommand('Exchange Mail: Sign In');
+    const toast = page.locator('.notification-toast', { hasText: 'enter the code' });
+    await toast.waitFor({ timeout: 60000 }).catch(async (err: Error) => {
+      await session.screenshot('device-code-missing');
+      const shown = await page.locator('.notification-toast').allInnerTexts();
+      throw new Error(`${err.message}\nnotifications: ${shown.join(' | ')}`);
+    });
+    const text = await toast.innerText();
+    const code = /enter the code (\S+)/.exec(text)?.[1];
+    assert.ok(code, `no code in the notification: ${text}`);
+    assert.match(text, /Copy and Open/);
+    await session.screenshot('device-code-notification');
+    platform.control.approveDeviceCode(code, 'alice@contoso.test');
+    const row = accountRow('alice@contoso.test');
+    const deadline = Date.now() + 60000;
+    while (await descriptionOf(row) !== 'signed in') {
+      if (Date.now() > deadline) throw new Error(`the account still shows "${await descriptionOf(row)}"`);
+      await page.waitForTimeout(250);
+    }
+    await session.screenshot('account-signed-in');
+  });
+
+  it('signs out from the context menu of the account', async () => {
+    const { page } = session;
+    const row = accountRow('alice@contoso.test');
+    await row.click({ button: 'right' });
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ timeout: 10000 });
+    const entries = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim());
+    assert.ok(entries.includes('Sign Out') && entries.includes('Remove Account'), `the menu offers ${entries.join(', ')}`);
+    assert.ok(!entries.includes('Sign In'), 'a signed-in account is offered Sign In');
+    await session.screenshot('account-context-menu');
+    await menu.locator('.action-label', { hasText: 'Sign Out' }).click();
+    const deadline = Date.now() + 30000;
+    while (await descriptionOf(row) !== 'not signed in') {
+      if (Date.now() > deadline) throw new Error(`the account still shows "${await descriptionOf(row)}"`);
+      await page.waitForTimeout(250);
+    }
+  });
+});
