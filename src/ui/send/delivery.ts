@@ -1,0 +1,143 @@
+/**
+ * Sending a confirmed draft: a token from the account's token source (interactive, since the
+ * user asked to send), SMTP under a cancellable progress notification, then the outcome: the
+ * Message-ID on success, what went wrong and how to fix it on failure, with Retry.
+ */
+import * as vscode from 'vscode';
+import type { Account } from '../../accounts/account';
+import { toMailServer } from '../../accounts/mail-server';
+import type { AccessToken } from '../../auth/token-source';
+import { ErrorAction, ExplainedError } from '../../errors';
+import type { DraftMessage } from '../../mail/compose';
+import type { MailServer } from '../../mail/server';
+import type { SendResult } from '../../mail/smtp';
+import type { AccountCommandContext } from '../commands/account-commands';
+import { ensureCredentials } from '../commands/credentials';
+import { loadCore } from '../core-loader';
+import { asExplained, isCancellation, showError } from '../show-error';
+import { formatSize } from './confirmation';
+import { rememberSender, Sender } from './sender-account';
+import { imapSentFolder, keepSentCopy, SentCopyOutcome, SentFolder } from './sent-copy';
+
+export interface SendCommandContext extends AccountCommandContext {
+  /** Where the last sender is remembered (the extension's globalState). */
+  memento: vscode.Memento;
+  /** Where sent copies go; an IMAP session per copy unless given. */
+  sentFolder?: SentFolder;
+}
+
+/** How a send ended, for the caller of the command (tests, other commands). */
+export type SendOutcome =
+  | { status: 'sent'; messageId: string; from: string; accepted: string[]; rejected: string[]; sentCopy: SentCopyOutcome }
+  /** Refused before any connection: no document, no account, a bad address… */
+  | { status: 'refused'; code?: string; message: string }
+  | { status: 'failed'; code?: string; message: string }
+  | { status: 'cancelled' };
+
+/** The token-refused reply explained from the token's claims where they tell more (missing SMTP.Send, wrong audience…). */
+function explainTokenRefusal(err: unknown, account: Account, server: MailServer, token: AccessToken | undefined): unknown {
+  const explained = asExplained(err);
+  if (explained?.code !== 'smtp-token-refused' || !token) return err;
+  const core = loadCore();
+  const reply = /reply: ([^;]+)/.exec(explained.detail ?? '')?.[1]?.trim();
+  const fromClaims = core.explainFailure({ protocol: 'smtp', step: 'authenticate', reply, error: err }, {
+    server, user: token.user, address: account.address, mode: account.authMode, clientId: account.clientId, tenant: account.tenant,
+    token: core.decodeClaims(token.accessToken), resources: [account.delegatedResource, account.appOnlyResources.smtp],
+  });
+  if (fromClaims.code === 'auth-refused') return err;
+  return new ExplainedError(`${fromClaims.message} Nothing was sent.`, fromClaims.fix,
+    { code: fromClaims.code, detail: explained.detail, actions: fromClaims.actions, cause: err });
+}
+
+/** Every failed send offers Retry, beside what the error itself offers. */
+function withRetry(err: unknown): ExplainedError {
+  const explained = asExplained(err);
+  if (!explained) return new ExplainedError(err instanceof Error ? err.message : String(err), 'Try again; the log has the details.',
+    { code: 'send-failed', actions: ['retry', 'showLog'], cause: err });
+  if (explained.actions.includes('retry')) return explained;
+  const actions: ErrorAction[] = ['retry', ...explained.actions];
+  return new ExplainedError(explained.message, explained.fix, { code: explained.code, detail: explained.detail, actions, cause: err });
+}
+
+async function sendWithProgress(context: SendCommandContext, account: Account, server: MailServer, draft: DraftMessage,
+  onToken: (token: AccessToken) => void): Promise<SendResult> {
+  const core = loadCore();
+  const source = context.signIns.source(account);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Sending "${draft.subject}"`, cancellable: true },
+    (progress, cancellation) => {
+      const controller = new AbortController();
+      cancellation.onCancellationRequested(() => controller.abort());
+      progress.report({ message: `signing in as ${account.address}…` });
+      return core.sendMessage(server, async (request) => {
+        const token = await source.getToken({ protocol: 'smtp', interactive: true, forceRefresh: request?.renew, signal: controller.signal });
+        onToken(token);
+        progress.report({ message: `${formatSize(draft.sizeBytes)} through ${server.host}…` });
+        return { user: token.user, accessToken: token.accessToken };
+      }, draft, { log: context.log, signal: controller.signal });
+    });
+}
+
+function reportSentCopy(copy: SentCopyOutcome, subject: string, context: SendCommandContext): void {
+  if (copy.status === 'kept') context.log.info(`Send: a copy of "${subject}" is in ${copy.folder}`);
+  else if (copy.status === 'skipped') context.log.info(`Send: no copy of "${subject}" kept in Sent (${copy.reason})`);
+  else {
+    context.log.warn(`Send: "${subject}" was sent, but no copy was kept in Sent: ${copy.message}`);
+    void vscode.window.showWarningMessage(`"${subject}" was sent, but no copy was kept in the Sent folder: ${copy.message}`);
+  }
+}
+
+/** Shows the failure with Retry without waiting for the user's choice; Retry sends the same draft again. */
+function showFailure(context: SendCommandContext, sender: Sender, draft: DraftMessage, err: unknown): SendOutcome {
+  const failure = withRetry(err);
+  void showError(failure, context.log, `Sending "${draft.subject}" failed`).then(async (action) => {
+    if (action === 'retry') await deliver(context, sender, draft);
+    if (action === 'signIn' && await vscode.commands.executeCommand<boolean>('exchangeMail.signIn', sender.account.id)) await deliver(context, sender, draft);
+  });
+  return { status: 'failed', code: failure.code, message: failure.message };
+}
+
+/**
+ * Sends the draft from the account and tells the user how it went. A failure is shown with
+ * Retry (and Sign In / Open Settings where they help) without waiting for the user's choice;
+ * choosing Retry sends the same draft again.
+ */
+export async function deliver(context: SendCommandContext, sender: Sender, draft: DraftMessage): Promise<SendOutcome> {
+  const { account } = sender;
+  const { log } = context;
+  let server: MailServer;
+  try {
+    server = toMailServer(account, 'smtp');
+    if (!await ensureCredentials(account, context.secrets)) return { status: 'cancelled' };
+  } catch (err) {
+    return showFailure(context, sender, draft, err);
+  }
+  let token: AccessToken | undefined;
+  let result: SendResult;
+  try {
+    result = await sendWithProgress(context, account, server, draft, (t) => (token = t));
+  } catch (err) {
+    const explained = asExplained(err);
+    if (isCancellation(err) || explained?.code === 'send-cancelled') {
+      log.info(`Send: "${draft.subject}" cancelled; nothing was sent`);
+      void vscode.window.showInformationMessage(`Sending "${draft.subject}" was cancelled. Nothing was sent.`);
+      return { status: 'cancelled' };
+    }
+    return showFailure(context, sender, draft, explainTokenRefusal(err, account, server, token));
+  }
+
+  await rememberSender(context.memento, account);
+  const recipients = [...draft.to, ...draft.cc, ...draft.bcc].map((a) => a.address);
+  const notAccepted = result.rejected.length ? ` The server did not accept ${result.rejected.join(', ')}.` : '';
+  log.info(`Send: "${draft.subject}" sent from ${account.address} to ${recipients.join(', ')}: Message-ID ${result.messageId} (${result.response})`);
+  const copyId = 'Copy Message-ID';
+  void vscode.window.showInformationMessage(`Sent "${draft.subject}" to ${recipients.join(', ')}. Message-ID: ${result.messageId}.${notAccepted}`, copyId)
+    .then((choice) => (choice === copyId ? vscode.env.clipboard.writeText(result.messageId) : undefined));
+
+  const folder = context.sentFolder ?? imapSentFolder(context.signIns, log);
+  const sentCopy = await keepSentCopy(account, server.host, result.raw, {
+    append: async (a, raw) => vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Keeping a copy in Sent Items' }, () => folder.append(a, raw)),
+  });
+  reportSentCopy(sentCopy, draft.subject, context);
+  return { status: 'sent', messageId: result.messageId, from: account.address, accepted: result.accepted, rejected: result.rejected, sentCopy };
+}
