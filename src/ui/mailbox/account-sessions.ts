@@ -1,0 +1,100 @@
+import * as vscode from 'vscode';
+import type { Account } from '../../accounts/account';
+import { toMailServer } from '../../accounts/mail-server';
+import type { ImapSession } from '../../mail/imap/session';
+import type { MailLog } from '../../mail/server';
+import type { AccountSettings } from '../account-settings';
+import { loadCore } from '../core-loader';
+import type { SignIns } from '../sign-ins';
+
+interface Kept {
+  /** The account's settings when the session was made: other settings need another session. */
+  key: string;
+  session: ImapSession;
+}
+
+/**
+ * One IMAP session per signed-in account, made when something first needs the account's mail
+ * (the account node is expanded, a message opened), through the core, so activation loads no
+ * IMAP code. A session is closed when its account is signed out or in again, removed or changed
+ * in settings, and when the extension deactivates.
+ *
+ * Tokens come silently (`interactive: false`): browsing the tree never pops a sign-in up; a
+ * token that cannot be had silently fails with "Sign In" as its action.
+ */
+export class AccountSessions implements vscode.Disposable {
+  private readonly sessions = new Map<string, Kept>();
+  private readonly closed = new vscode.EventEmitter<string>();
+  /** Fires with the account id when its session was closed; the next use opens a new one. */
+  readonly onDidClose = this.closed.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(settings: AccountSettings, private readonly signIns: SignIns, private readonly log: MailLog) {
+    this.subscriptions = [
+      signIns.onDidChange((id) => void this.close(id)),
+      settings.onDidChange(() => {
+        for (const [id, kept] of this.sessions) {
+          const account = settings.find(id);
+          if (!account || keyOf(account) !== kept.key) void this.close(id);
+        }
+      }),
+    ];
+  }
+
+  /** The account's open session, or a new one. Throws an ExplainedError when the account has no usable IMAP server. */
+  get(account: Account): ImapSession {
+    const key = keyOf(account);
+    const kept = this.sessions.get(account.id);
+    if (kept?.key === key) return kept.session;
+    if (kept) void this.close(account.id);
+    const server = toMailServer(account, 'imap');
+    const source = this.signIns.source(account);
+    const session = new (loadCore().ImapSession)({
+      server,
+      credentials: async (request) => {
+        const token = await source.getToken({ protocol: 'imap', interactive: false, forceRefresh: request?.renew });
+        return { user: token.user, accessToken: token.accessToken };
+      },
+      log: this.log,
+    });
+    this.sessions.set(account.id, { key, session });
+    this.log.info(`${account.address}: IMAP session opened for ${server.host}:${server.port}`);
+    return session;
+  }
+
+  /** The account's session if it has one open, without opening one. */
+  peek(accountId: string): ImapSession | undefined {
+    return this.sessions.get(accountId)?.session;
+  }
+
+  /** Closes the sessions of accounts not in `ids` (signed out in another window, say). */
+  retain(ids: Iterable<string>): void {
+    const keep = new Set(ids);
+    for (const id of [...this.sessions.keys()]) if (!keep.has(id)) void this.close(id);
+  }
+
+  async close(accountId: string): Promise<void> {
+    const kept = this.sessions.get(accountId);
+    if (!kept) return;
+    this.sessions.delete(accountId);
+    this.closed.fire(accountId);
+    await kept.session.close().catch((err: unknown) =>
+      this.log.debug(`${accountId}: closing the IMAP session: ${err instanceof Error ? err.message : String(err)}`));
+    this.log.info(`${accountId}: IMAP session closed`);
+  }
+
+  /** Logs every session out; what deactivation waits for. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((id) => this.close(id)));
+  }
+
+  dispose(): void {
+    void this.closeAll();
+    this.subscriptions.forEach((s) => s.dispose());
+    this.closed.dispose();
+  }
+}
+
+function keyOf(account: Account): string {
+  return JSON.stringify(account);
+}

@@ -1,0 +1,71 @@
+/**
+ * The commands of the Mailboxes view's folders and messages: Refresh, Retry, Load More, Copy
+ * Folder Name, Mark as Read / Unread, and Sign In from a node that asks for it.
+ */
+import * as vscode from 'vscode';
+import type { AccountSettings } from '../account-settings';
+import { showError } from '../show-error';
+import type { FolderNode, LoadMoreNode, MailboxErrorNode, MessageNode, SignInNode } from '../tree/mail-nodes';
+import type { TreeNode } from '../tree/mailboxes-tree';
+import type { MailboxModel } from './mailbox-model';
+
+export const MAILBOXES_VIEW = 'exchangeMail.mailboxes';
+
+export interface MailboxCommandContext {
+  settings: AccountSettings;
+  mail: MailboxModel;
+  log: vscode.LogOutputChannel;
+}
+
+/** Work shown as the view's progress bar. */
+export function inView<T>(work: () => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: { viewId: MAILBOXES_VIEW } }, work);
+}
+
+/**
+ * "Refresh": from the view title or the palette, every account is listed again; from an account,
+ * that account; from a folder, its messages are read again from the newest.
+ */
+export function refresh(context: MailboxCommandContext, node?: TreeNode): void {
+  if (node?.kind === 'folder') context.mail.refreshFolder(node.account.id, node.path);
+  else if (node?.kind === 'account' && node.account) context.mail.refresh(node.account.id);
+  else context.mail.refresh();
+}
+
+/** "Retry" on an error node: reads again what failed. */
+export async function retry(context: MailboxCommandContext, node: MailboxErrorNode): Promise<void> {
+  if (node.failed === 'folders') context.mail.refresh(node.account.id);
+  else if (node.failed === 'messages' && node.folder !== undefined) context.mail.refreshFolder(node.account.id, node.folder);
+  else if (node.failed === 'more' && node.folder !== undefined) await inView(() => context.mail.loadMore(node.account, node.folder!));
+}
+
+/** "Load More": the next 50 older messages of the folder, appended. */
+export async function loadMore(context: MailboxCommandContext, node: LoadMoreNode): Promise<void> {
+  await inView(() => context.mail.loadMore(node.account, node.folder));
+}
+
+/** "Copy Folder Name": the folder's full name, as IMAP and every command take it. */
+export async function copyFolderName(node: FolderNode): Promise<string> {
+  await vscode.env.clipboard.writeText(node.path);
+  vscode.window.setStatusBarMessage(`Copied "${node.path}"`, 3000);
+  return node.path;
+}
+
+/** "Mark as Read" / "Mark as Unread": the \Seen flag on the server, then the item and its folder's count. */
+export async function markSeen(context: MailboxCommandContext, node: MessageNode, seen: boolean): Promise<boolean> {
+  const { account, folder, message } = node;
+  try {
+    await inView(() => context.mail.setSeen(account, folder, message.uid, seen));
+    return true;
+  } catch (err) {
+    const action = await showError(err, context.log, `Marking "${message.subject || '(no subject)'}" ${seen ? 'read' : 'unread'} failed`);
+    if (action === 'retry') return markSeen(context, node, seen);
+    if (action === 'signIn') await vscode.commands.executeCommand('exchangeMail.signIn', account.id);
+    return false;
+  }
+}
+
+/** Sign In from a node of the account (an error that asks for it, "Sign in to see folders"). */
+export async function signInFromTree(node: MailboxErrorNode | SignInNode): Promise<boolean> {
+  return Boolean(await vscode.commands.executeCommand<boolean>('exchangeMail.signIn', node.account.id));
+}

@@ -1,0 +1,242 @@
+import * as vscode from 'vscode';
+import type { Account } from '../../accounts/account';
+import { ExplainedError } from '../../errors';
+import type { Folder, FolderTree } from '../../mail/imap/folder-model';
+import type { MessageDocument } from '../../mail/imap/message-document';
+import type { MessageSummary, PageCursor } from '../../mail/imap/message-page';
+import type { ImapSession } from '../../mail/imap/session';
+import { asExplained } from '../show-error';
+import type { AccountSessions } from './account-sessions';
+
+/** An account's folders, or why they could not be listed. */
+export type FolderListing = { folders: FolderTree; error?: undefined } | { folders?: undefined; error: ExplainedError };
+
+/** What a folder shows under it: the pages read so far, newest first. */
+export interface FolderMessages {
+  readonly messages: readonly MessageSummary[];
+  /** Messages in the folder. */
+  readonly total: number;
+  readonly moreAvailable: boolean;
+  /** Why the first page could not be read. */
+  readonly error?: ExplainedError;
+  /** Why the last "Load more…" failed; the next try starts where it did. */
+  readonly moreError?: ExplainedError;
+}
+
+/** What changed: one folder of an account (its count or its messages), a whole account, or everything. */
+export type MailboxChange = { accountId: string; folder?: string } | undefined;
+
+interface FolderState extends FolderMessages {
+  messages: MessageSummary[];
+  total: number;
+  moreAvailable: boolean;
+  next?: PageCursor;
+  error?: ExplainedError;
+  moreError?: ExplainedError;
+  loadingMore?: Promise<void>;
+}
+
+/** What is known of one account's mailbox for as long as its session lives. */
+class AccountMailbox {
+  listing?: Promise<FolderListing>;
+  readonly pages = new Map<string, Promise<FolderState>>();
+  /** Counts that changed since the listing (marked read or unread here). */
+  readonly unread = new Map<string, number>();
+  /** The Inbox unread count from the session's IDLE watch (or polling): newer than any listing. */
+  inboxUnread?: number;
+  watch?: vscode.Disposable;
+
+  constructor(readonly session: ImapSession) {}
+}
+
+const isInbox = (path: string) => path.toUpperCase() === 'INBOX';
+
+/** Any failure as the user should see it: an ExplainedError, never a stack. */
+export function explained(err: unknown): ExplainedError {
+  return asExplained(err) ?? new ExplainedError(err instanceof Error ? err.message : String(err),
+    'Try again; the Exchange Mail log has the details.', { code: 'unexpected', actions: ['retry', 'showLog'], cause: err });
+}
+
+/**
+ * What the Mailboxes view and the status bar show of each account's mail, read through the
+ * account's IMAP session and kept until a refresh: the folder tree, the pages of messages read
+ * per folder, read/unread marks made here, and the Inbox unread count the session keeps current.
+ * Failures are kept as values so the view can show them until the user retries.
+ */
+export class MailboxModel implements vscode.Disposable {
+  private readonly mailboxes = new Map<string, AccountMailbox>();
+  private readonly changed = new vscode.EventEmitter<MailboxChange>();
+  readonly onDidChange = this.changed.event;
+  private readonly inboxChanged = new vscode.EventEmitter<void>();
+  /** An Inbox unread count appeared, changed or went away. */
+  readonly onDidChangeInboxUnread = this.inboxChanged.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly sessions: AccountSessions) {
+    this.subscription = sessions.onDidClose((id) => {
+      if (this.forget(id)) this.changed.fire({ accountId: id });
+    });
+  }
+
+  /** The account's folders, listed once per session (or refresh). */
+  folders(account: Account): Promise<FolderListing> {
+    let mailbox: AccountMailbox;
+    try {
+      mailbox = this.mailbox(account);
+    } catch (err) {
+      return Promise.resolve({ error: explained(err) });
+    }
+    mailbox.listing ??= mailbox.session.listFolders().then(
+      (folders) => {
+        mailbox.unread.clear();
+        return { folders };
+      },
+      (err: unknown) => ({ error: explained(err) }));
+    return mailbox.listing;
+  }
+
+  /** The folder's messages read so far; the first page is read on first use. */
+  async messages(account: Account, folder: string): Promise<FolderMessages> {
+    let mailbox: AccountMailbox;
+    try {
+      mailbox = this.mailbox(account);
+    } catch (err) {
+      return { messages: [], total: 0, moreAvailable: false, error: explained(err) };
+    }
+    let state = mailbox.pages.get(folder);
+    if (!state) {
+      state = mailbox.session.messagePage(folder).then(
+        (page): FolderState => ({ messages: page.messages.map((m) => ({ ...m })), total: page.total, moreAvailable: page.moreAvailable, next: page.next }),
+        (err: unknown): FolderState => ({ messages: [], total: 0, moreAvailable: false, error: explained(err) }));
+      mailbox.pages.set(folder, state);
+    }
+    return state;
+  }
+
+  /** Appends the next, older, page of the folder; a failure is kept in `moreError`. */
+  async loadMore(account: Account, folder: string): Promise<void> {
+    const mailbox = this.mailbox(account);
+    const pending = mailbox.pages.get(folder);
+    if (!pending) return;
+    const state = await pending;
+    if (!state.moreAvailable || !state.next) return;
+    const cursor = state.next;
+    state.loadingMore ??= mailbox.session.messagePage(folder, cursor).then(
+      (page) => {
+        const shown = new Set(state.messages.map((m) => m.uid));
+        state.messages.push(...page.messages.filter((m) => !shown.has(m.uid)).map((m) => ({ ...m })));
+        state.total = page.total;
+        state.moreAvailable = page.moreAvailable;
+        state.next = page.next;
+        state.moreError = undefined;
+      },
+      (err: unknown) => {
+        state.moreError = explained(err);
+      }).finally(() => {
+      state.loadingMore = undefined;
+      if (this.mailboxes.get(account.id) === mailbox) this.changed.fire({ accountId: account.id, folder });
+    });
+    await state.loadingMore;
+  }
+
+  /** The folder's unread count as it is now: listed, then kept current by marks and the Inbox watch. */
+  unreadOf(accountId: string, folder: Folder): number | undefined {
+    const mailbox = this.mailboxes.get(accountId);
+    if (mailbox && isInbox(folder.path) && mailbox.inboxUnread !== undefined) return mailbox.inboxUnread;
+    return mailbox?.unread.get(folder.path) ?? folder.unread;
+  }
+
+  /** Inbox unread counts known now, by account id. */
+  inboxUnread(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const [id, mailbox] of this.mailboxes) if (mailbox.inboxUnread !== undefined) counts.set(id, mailbox.inboxUnread);
+    return counts;
+  }
+
+  /** The message as the reading tab shows it (fetched once per session, with BODY.PEEK: it stays unread). */
+  openMessage(account: Account, folder: string, uid: number): Promise<MessageDocument> {
+    return this.mailbox(account).session.openMessage(folder, uid);
+  }
+
+  attachment(account: Account, folder: string, uid: number, index: number): Promise<Buffer> {
+    return this.mailbox(account).session.saveAttachment(folder, uid, index);
+  }
+
+  /** Marks a message read or unread on the server, then in the pages and counts shown. */
+  async setSeen(account: Account, folder: string, uid: number, seen: boolean): Promise<void> {
+    const mailbox = this.mailbox(account);
+    await mailbox.session.setSeen(folder, uid, seen);
+    if (this.mailboxes.get(account.id) !== mailbox) return;
+    const state = await mailbox.pages.get(folder)?.catch(() => undefined);
+    const summary = state?.messages.find((m) => m.uid === uid);
+    const wasUnread = summary?.unread;
+    if (summary) summary.unread = !seen;
+    if (wasUnread !== undefined && wasUnread === !seen) return;
+    const delta = seen ? -1 : 1;
+    if (isInbox(folder) && mailbox.inboxUnread !== undefined) {
+      mailbox.inboxUnread = Math.max(0, mailbox.inboxUnread + delta);
+      this.inboxChanged.fire();
+    } else {
+      const listing = await mailbox.listing;
+      const known = mailbox.unread.get(folder) ?? listing?.folders?.get(folder)?.unread;
+      if (known !== undefined) mailbox.unread.set(folder, Math.max(0, known + delta));
+    }
+    this.changed.fire({ accountId: account.id, folder });
+  }
+
+  /** Lists everything again: every account, or one. */
+  refresh(accountId?: string): void {
+    for (const [id, mailbox] of this.mailboxes) {
+      if (accountId && id !== accountId) continue;
+      mailbox.listing = undefined;
+      mailbox.pages.clear();
+      mailbox.unread.clear();
+    }
+    this.changed.fire(accountId ? { accountId } : undefined);
+  }
+
+  /** Reads the folder's messages again from the newest. */
+  refreshFolder(accountId: string, folder: string): void {
+    this.mailboxes.get(accountId)?.pages.delete(folder);
+    this.changed.fire({ accountId, folder });
+  }
+
+  /** Drops what is known of accounts other than `ids` and closes their sessions. */
+  retain(ids: Iterable<string>): void {
+    this.sessions.retain(ids);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    for (const id of [...this.mailboxes.keys()]) this.forget(id);
+    this.changed.dispose();
+    this.inboxChanged.dispose();
+  }
+
+  /** The account's state for its current session; a new session starts from nothing. */
+  private mailbox(account: Account): AccountMailbox {
+    const session = this.sessions.get(account);
+    let mailbox = this.mailboxes.get(account.id);
+    if (mailbox?.session === session) return mailbox;
+    if (mailbox) this.forget(account.id);
+    mailbox = new AccountMailbox(session);
+    const current = mailbox;
+    this.mailboxes.set(account.id, mailbox);
+    mailbox.watch = session.onInboxUnreadChanged((count) => {
+      if (this.mailboxes.get(account.id) !== current) return;
+      current.inboxUnread = count;
+      this.inboxChanged.fire();
+      this.changed.fire({ accountId: account.id, folder: 'INBOX' });
+    });
+    return mailbox;
+  }
+
+  private forget(accountId: string): boolean {
+    const mailbox = this.mailboxes.get(accountId);
+    if (!mailbox) return false;
+    this.mailboxes.delete(accountId);
+    mailbox.watch?.dispose();
+    if (mailbox.inboxUnread !== undefined) this.inboxChanged.fire();
+    return true;
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * What the Mailboxes view shows below an account: its folders, their messages, "Load more…",
+ * and the reasons when something could not be read. Each node is a handle on the model's data
+ * (src/ui/mailbox/mailbox-model) and turns it into a TreeItem; it holds no state of its own.
+ */
+import * as vscode from 'vscode';
+import type { Account } from '../../accounts/account';
+import type { ErrorAction, ExplainedError } from '../../errors';
+import type { Folder } from '../../mail/imap/folder-model';
+import type { MessageSummary } from '../../mail/imap/message-page';
+import type { SpecialUse } from '../../mail/imap/special-use';
+import type { AccountNode } from './nodes';
+
+const FOLDER_ICONS: Record<SpecialUse, string> = {
+  inbox: 'inbox',
+  drafts: 'edit',
+  sent: 'send',
+  trash: 'trash',
+  junk: 'circle-slash',
+  archive: 'archive',
+  outbox: 'export',
+  all: 'mail',
+  flagged: 'star-full',
+};
+
+const idOf = (...parts: (string | number)[]) => JSON.stringify(parts);
+
+/** A folder of the account; `\Noselect` ones only hold other folders. */
+export class FolderNode {
+  readonly kind = 'folder';
+
+  constructor(
+    readonly parent: AccountNode | FolderNode,
+    readonly account: Account,
+    readonly folder: Folder,
+    /** The count as the model knows it now (marks made here and the Inbox watch included). */
+    private readonly unread: () => number | undefined,
+  ) {}
+
+  get path(): string {
+    return this.folder.path;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const { folder } = this;
+    const unread = this.unread();
+    const hasContent = folder.children.length > 0 || (folder.openable && folder.total !== 0);
+    const item = new vscode.TreeItem(folder.name, hasContent ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = idOf('folder', this.account.id, folder.path);
+    item.description = unread ? String(unread) : undefined;
+    item.iconPath = folder.openable
+      ? new vscode.ThemeIcon(folder.specialUse ? FOLDER_ICONS[folder.specialUse] : 'folder')
+      : new vscode.ThemeIcon('folder', new vscode.ThemeColor('disabledForeground'));
+    item.contextValue = folder.openable ? 'folder.openable' : 'folder.noselect';
+    item.tooltip = this.tooltip(unread);
+    item.accessibilityInformation = {
+      label: folder.openable ? `${folder.name}, ${unread ?? 0} unread` : `${folder.name}, holds only folders`,
+    };
+    return item;
+  }
+
+  private tooltip(unread: number | undefined): string {
+    const { folder } = this;
+    if (!folder.openable) return `${folder.path}\nHolds only folders, no messages of its own.`;
+    if (folder.countsError) return `${folder.path}\nThe server did not give its counts: ${folder.countsError}`;
+    const total = folder.total === undefined ? '' : ` of ${folder.total}`;
+    return `${folder.path}\n${unread ?? 0} unread${total}`;
+  }
+}
+
+/** A message of a folder page: subject, sender and date, bold while unread, a paperclip when it has attachments. */
+export class MessageNode {
+  readonly kind = 'message';
+
+  constructor(readonly parent: FolderNode, readonly message: MessageSummary) {}
+
+  get account(): Account {
+    return this.parent.account;
+  }
+
+  get folder(): string {
+    return this.parent.path;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const m = this.message;
+    const subject = m.subject.trim() || '(no subject)';
+    const item = new vscode.TreeItem({ label: subject, highlights: m.unread ? [[0, subject.length]] : undefined },
+      vscode.TreeItemCollapsibleState.None);
+    item.id = idOf('message', this.account.id, this.folder, m.uid);
+    const sender = m.from ? m.from.name || m.from.address : '';
+    item.description = [sender, m.date ? shortDate(m.date) : ''].filter(Boolean).join(' · ');
+    const color = m.unread ? new vscode.ThemeColor('notificationsInfoIcon.foreground') : undefined;
+    item.iconPath = new vscode.ThemeIcon(m.hasAttachment ? 'paperclip' : m.unread ? 'mail' : 'mail-read', color);
+    item.contextValue = `message.${m.unread ? 'unread' : 'read'}${m.hasAttachment ? '.attachments' : ''}`;
+    item.command = { title: 'Open Message', command: 'exchangeMail.openMessage', arguments: [this] };
+    item.tooltip = this.tooltip(subject);
+    const marks = [m.unread ? 'unread' : '', m.hasAttachment ? 'with attachments' : ''].filter(Boolean).join(', ');
+    item.accessibilityInformation = { label: [subject, sender && `from ${sender}`, m.date ? longDate(m.date) : '', marks].filter(Boolean).join(', ') };
+    return item;
+  }
+
+  private tooltip(subject: string): vscode.MarkdownString {
+    const m = this.message;
+    const md = new vscode.MarkdownString('', false);
+    md.appendMarkdown(`**${escapeMarkdown(subject)}**\n\n`);
+    if (m.from) md.appendText(`From: ${m.from.name ? `${m.from.name} <${m.from.address}>` : m.from.address}\n`);
+    if (m.date) md.appendText(`\nDate: ${longDate(m.date)}\n`);
+    const marks = [m.unread ? 'Unread' : 'Read', m.flagged ? 'flagged' : '', m.hasAttachment ? 'has attachments' : ''].filter(Boolean);
+    md.appendText(`\n${marks.join(' · ')}`);
+    return md;
+  }
+}
+
+/** Below a folder's messages while older ones remain: appends the next page. */
+export class LoadMoreNode {
+  readonly kind = 'loadMore';
+
+  constructor(readonly parent: FolderNode, readonly shown: number, readonly total: number) {}
+
+  get account(): Account {
+    return this.parent.account;
+  }
+
+  get folder(): string {
+    return this.parent.path;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    item.id = idOf('loadMore', this.account.id, this.folder);
+    item.description = `${this.shown} of ${this.total}`;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = 'loadMore';
+    item.tooltip = `Show the next ${Math.min(50, this.total - this.shown)} older messages of ${this.folder}`;
+    item.command = { title: 'Load More', command: 'exchangeMail.loadMore', arguments: [this] };
+    return item;
+  }
+}
+
+/** What failed to be read: the account's folders, a folder's first page, or the next page. */
+export type FailedRead = 'folders' | 'messages' | 'more';
+
+/** Why something could not be shown, with Retry, and Sign In or Open Settings where they help. */
+export class MailboxErrorNode {
+  readonly kind = 'mailboxError';
+
+  constructor(readonly parent: AccountNode | FolderNode, readonly account: Account, readonly error: ExplainedError, readonly failed: FailedRead) {}
+
+  get folder(): string | undefined {
+    return this.parent.kind === 'folder' ? this.parent.path : undefined;
+  }
+
+  offers(action: ErrorAction): boolean {
+    return this.error.actions.includes(action);
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.error.message, vscode.TreeItemCollapsibleState.None);
+    item.id = idOf('error', this.account.id, this.folder ?? '', this.failed);
+    item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+    item.tooltip = `${this.error.message}\n\n${this.error.fix}`;
+    item.contextValue = `mailboxError${this.offers('signIn') ? '.signIn' : ''}${this.offers('openSettings') ? '.openSettings' : ''}`;
+    item.command = this.offers('signIn')
+      ? { title: 'Sign In', command: 'exchangeMail.signInFromTree', arguments: [this] }
+      : { title: 'Retry', command: 'exchangeMail.retry', arguments: [this] };
+    item.accessibilityInformation = { label: `${this.error.message} ${this.error.fix}` };
+    return item;
+  }
+}
+
+/** Under an account that is not signed in. */
+export class SignInNode {
+  readonly kind = 'signIn';
+
+  constructor(readonly parent: AccountNode, readonly account: Account) {}
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Sign in to see folders', vscode.TreeItemCollapsibleState.None);
+    item.id = idOf('signIn', this.account.id);
+    item.iconPath = new vscode.ThemeIcon('sign-in');
+    item.contextValue = 'signInNeeded';
+    item.tooltip = `Sign in ${this.account.address} to list its folders and messages.`;
+    item.command = { title: 'Sign In', command: 'exchangeMail.signInFromTree', arguments: [this] };
+    return item;
+  }
+}
+
+/** Says there is nothing where the user would expect something, so a level is never empty. */
+export class EmptyNode {
+  readonly kind = 'empty';
+
+  constructor(readonly parent: AccountNode | FolderNode, readonly text: string) {}
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);
+    const owner = this.parent.kind === 'folder' ? [this.parent.account.id, this.parent.path] : [this.parent.label];
+    item.id = idOf('empty', ...owner);
+    item.iconPath = new vscode.ThemeIcon('info');
+    item.contextValue = 'mailboxEmpty';
+    return item;
+  }
+}
+
+export type MailNode = FolderNode | MessageNode | LoadMoreNode | MailboxErrorNode | SignInNode | EmptyNode;
+
+/** The message date as a list shows it: the time today, the weekday this week, else the day. */
+export function shortDate(date: Date, now = new Date()): string {
+  const locale = vscode.env.language;
+  const days = Math.round((startOfDay(now) - startOfDay(date)) / 86_400_000);
+  if (days === 0) return date.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  if (days > 0 && days < 7) return date.toLocaleDateString(locale, { weekday: 'short' });
+  if (date.getFullYear() === now.getFullYear()) return date.toLocaleDateString(locale, { day: 'numeric', month: 'short' });
+  return date.toLocaleDateString(locale, { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+function longDate(date: Date): string {
+  return date.toLocaleString(vscode.env.language, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+function startOfDay(date: Date): number {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}

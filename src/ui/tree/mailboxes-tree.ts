@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import type { AccountSettings } from '../account-settings';
+import type { MailboxChange, MailboxModel } from '../mailbox/mailbox-model';
+import type { SignIns } from '../sign-ins';
+import { EmptyNode, FolderNode, LoadMoreNode, MailboxErrorNode, MailNode, MessageNode, SignInNode } from './mail-nodes';
+import { AccountNode, MailboxNode, ProblemNode } from './nodes';
+
+export type TreeNode = MailboxNode | MailNode;
+
+const folderKey = (accountId: string, path: string) => `${accountId}\n${path}`;
+
+/**
+ * The Mailboxes view: accounts from the settings, each signed in or not, and what is wrong with
+ * the invalid ones. No account: no node, so the view shows its welcome content. With the mail
+ * model, a signed-in account shows its folders, a folder its messages a page at a time, and
+ * whatever could not be read a node saying why; the model does the reading.
+ */
+export class MailboxesTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+  /** The folder nodes last handed out, so that one folder can be refreshed alone. */
+  private readonly folderNodes = new Map<string, FolderNode>();
+
+  constructor(private readonly settings: AccountSettings, private readonly signIns: SignIns, secretsChanged: vscode.Event<unknown>,
+    private readonly mail?: MailboxModel) {
+    this.subscriptions = [
+      settings.onDidChange(() => this.refresh()),
+      signIns.onDidChange(() => this.refresh()),
+      // Another window signed in or out: the token caches live in SecretStorage.
+      secretsChanged(() => this.refresh()),
+    ];
+    if (mail) this.subscriptions.push(mail.onDidChange((change) => this.mailChanged(change)));
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return node.toTreeItem();
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      const entries = this.settings.entries();
+      const accounts = await Promise.all(entries.map(async (entry) => new AccountNode(entry,
+        !entry.valid ? 'invalid' : await this.signIns.isSignedIn(entry.account) ? 'signedIn' : 'signedOut', Boolean(this.mail))));
+      // Signed out here or in another window: its session goes.
+      this.mail?.retain(accounts.flatMap((a) => (a.state === 'signedIn' && a.account ? [a.account.id] : [])));
+      return accounts;
+    }
+    if (node instanceof AccountNode) return this.accountChildren(node);
+    if (node.kind === 'folder') return this.folderChildren(node);
+    return [];
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node instanceof AccountNode ? undefined : node.parent;
+  }
+
+  private async accountChildren(node: AccountNode): Promise<TreeNode[]> {
+    if (!node.entry.valid) {
+      const { problems, label } = node.entry;
+      return problems.map((p) => new ProblemNode(node, p, label));
+    }
+    const account = node.entry.account;
+    if (!this.mail) return [];
+    if (node.state !== 'signedIn') return [new SignInNode(node, account)];
+    const listing = await this.mail.folders(account);
+    if (listing.error) return [new MailboxErrorNode(node, account, listing.error, 'folders')];
+    if (listing.folders.roots.length === 0) return [new EmptyNode(node, 'The server lists no folders')];
+    return listing.folders.roots.map((folder) => this.folderNode(node, folder));
+  }
+
+  private async folderChildren(node: FolderNode): Promise<TreeNode[]> {
+    const subfolders: TreeNode[] = node.folder.children.map((folder) => this.folderNode(node, folder));
+    if (!this.mail || !node.folder.openable) return subfolders.length ? subfolders : [new EmptyNode(node, 'Holds no folders')];
+    const page = await this.mail.messages(node.account, node.path);
+    if (page.error) return [...subfolders, new MailboxErrorNode(node, node.account, page.error, 'messages')];
+    const children = [...subfolders, ...page.messages.map((message) => new MessageNode(node, message))];
+    if (page.moreError) children.push(new MailboxErrorNode(node, node.account, page.moreError, 'more'));
+    else if (page.moreAvailable) children.push(new LoadMoreNode(node, page.messages.length, page.total));
+    return children.length ? children : [new EmptyNode(node, 'No messages')];
+  }
+
+  private folderNode(parent: AccountNode | FolderNode, folder: FolderNode['folder']): FolderNode {
+    const account = parent instanceof AccountNode ? parent.account! : parent.account;
+    const mail = this.mail!;
+    const node = new FolderNode(parent, account, folder, () => mail.unreadOf(account.id, folder));
+    this.folderNodes.set(folderKey(account.id, folder.path), node);
+    return node;
+  }
+
+  /** One folder changed: refresh it alone when VS Code has its node, else everything. */
+  private mailChanged(change: MailboxChange): void {
+    const node = change?.folder !== undefined ? this.folderNodes.get(folderKey(change.accountId, change.folder)) : undefined;
+    if (!node) this.folderNodes.clear();
+    this.changed.fire(node);
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((s) => s.dispose());
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The Mailboxes view in a real VS Code (code-server's extension host), read through the running
+ * extension's own tree provider (`extension.exports.mailboxes`) the way VS Code reads it, with
+ * the commands run as the menus run them, against a whole sandbox started here. Alice signs in
+ * by device code, approved through the sandbox's control API. Her IMAP server is reached
+ * through a relay that the last tests stop and start, as a server going down would.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ExchangeMailApi } from '../../src/extension';
+import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
+import { TcpProxy } from '../integration/imap-tcp-proxy';
+import { accountSettingsFor } from '../sandbox/account-settings';
+import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, until } from './approving-sandbox';
+
+const EXTENSION_ID = 'exchange-mail.exchange-mail';
+
+describe('The Mailboxes view in VS Code', function () {
+  this.timeout(60_000);
+  let sandbox: ApprovingSandbox;
+  let relay: TcpProxy;
+  let api: ExchangeMailApi;
+  let downloads: string;
+
+  const item = (node: TreeNode) => api.mailboxes.getTreeItem(node);
+  const labelOf = (node: TreeNode) => {
+    const label = item(node).label;
+    return typeof label === 'string' ? label : label?.label;
+  };
+  const children = (node?: TreeNode) => api.mailboxes.getChildren(node);
+  async function child(parent: TreeNode | undefined, label: string): Promise<TreeNode> {
+    const nodes = await children(parent);
+    const found = nodes.find((n) => labelOf(n) === label);
+    assert.ok(found, `no "${label}" among ${nodes.map(labelOf).join(', ')}`);
+    return found;
+  }
+  const alice = () => child(undefined, ALICE);
+
+  before(async function () {
+    this.timeout(180_000);
+    sandbox = await startApprovingSandbox('mailboxes');
+    relay = new TcpProxy(sandbox.box.info.imap.exchange);
+    const port = await relay.start();
+    const [account] = accountSettingsFor(sandbox.box.info);
+    await setAccounts([{ ...account, imap: { ...(account!.imap as object), port } }]);
+    api = await vscode.extensions.getExtension<ExchangeMailApi>(EXTENSION_ID)!.activate();
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.signIn', ALICE), true, 'alice could not sign in');
+    downloads = mkdtempSync(join(tmpdir(), 'exchange-mail-downloads-'));
+  });
+
+  after(async () => {
+    await setAccounts(undefined);
+    await relay?.stop();
+    await sandbox?.stop();
+    if (downloads) rmSync(downloads, { recursive: true, force: true });
+  });
+
+  it('a signed-in account lists its folders: Inbox first with its unread count, then the special folders', async () => {
+    const folders = (await children(await alice())).map(item);
+    assert.deepEqual(folders.slice(0, 7).map((i) => [i.label, i.description, (i.iconPath as vscode.ThemeIcon).id]), [
+      ['Inbox', '7', 'inbox'],
+      ['Drafts', undefined, 'edit'],
+      ['Sent Items', undefined, 'send'],
+      ['Deleted Items', undefined, 'trash'],
+      ['Archive', undefined, 'archive'],
+      ['Junk Email', '2', 'circle-slash'],
+      ['Outbox', undefined, 'export'],
+    ]);
+  });
+
+  it('folders nest by the server\'s hierarchy: Projects/2026/Q4 sits under Projects and 2026', async () => {
+    const q4 = await child(await child(await child(await alice(), 'Projects'), '2026'), 'Q4');
+    assert.deepEqual([item(q4).description, item(q4).contextValue, (item(q4).tooltip as string).split('\n')[0]], ['1', 'folder.openable', 'Projects/2026/Q4']);
+  });
+
+  it('Clients only groups folders: it shows its subfolders, no messages, and says why', async () => {
+    const clients = await child(await alice(), 'Clients');
+    const inside = await children(clients);
+    assert.deepEqual([item(clients).contextValue, inside.map((n) => n.kind), inside.map(labelOf)],
+      ['folder.noselect', ['folder', 'folder'], ['Fabrikam', 'Northwind Traders']]);
+    assert.match(item(clients).tooltip as string, /only folders/);
+  });
+
+  it('the Inbox lists its messages newest first, unread ones marked, the attachment with a paperclip', async () => {
+    const messages = await children(await child(await alice(), 'Inbox'));
+    const items = messages.map(item);
+    assert.deepEqual([messages.length, messages.every((n) => n.kind === 'message')], [30, true]);
+    assert.deepEqual([labelOf(messages[0]!), items[0]!.contextValue, String(items[0]!.description).startsWith('Priya Raman · ')],
+      ['Re: Release 2.4 go/no-go', 'message.unread', true]);
+    const budget = items.find((i) => (i.label as vscode.TreeItemLabel).label === 'Q3 budget review: figures attached');
+    assert.deepEqual([budget?.contextValue, (budget?.iconPath as vscode.ThemeIcon).id], ['message.read.attachments', 'paperclip']);
+  });
+
+  it('a folder of 5,000 messages shows 50 and "Load more…", which appends the next 50 older ones', async () => {
+    const notifications = await child(await alice(), 'Notifications');
+    const first = await children(notifications);
+    const more = first[first.length - 1]!;
+    assert.deepEqual([first.length, labelOf(more), item(more).description], [51, 'Load more…', '50 of 5000']);
+    await vscode.commands.executeCommand('exchangeMail.loadMore', more);
+    const after = await children(notifications);
+    const build = (node: TreeNode) => /^Build #\d+/.exec(labelOf(node) ?? '')?.[0];
+    assert.deepEqual([after.length, build(after[0]!), build(after[49]!), build(after[50]!), labelOf(after[100]!)],
+      [101, 'Build #20000', 'Build #19951', 'Build #19950', 'Load more…']);
+  });
+
+  it('opening a message shows its headers and text in a read-only tab, and leaves it unread', async () => {
+    const inbox = await child(await alice(), 'Inbox');
+    const newest = (await children(inbox))[0]!;
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('exchangeMail.openMessage', newest);
+    const text = document.getText();
+    assert.equal(document.uri.scheme, 'exchange-mail');
+    assert.ok(text.includes('From: Priya Raman <priya.raman@contoso.test>') && text.includes('Subject: Re: Release 2.4 go/no-go')
+      && text.includes('the smoke tests are green'), text);
+    // Read again from the server: the tab was filled with BODY.PEEK.
+    await vscode.commands.executeCommand('exchangeMail.refresh', inbox);
+    assert.equal(item((await children(inbox))[0]!).contextValue, 'message.unread');
+  });
+
+  it('Save Attachment writes the PDF of the budget message', async () => {
+    const messages = await children(await child(await alice(), 'Inbox'));
+    const budget = messages.find((n) => labelOf(n) === 'Q3 budget review: figures attached');
+    const target = vscode.Uri.file(join(downloads, 'budget-q3.pdf'));
+    const saved = await vscode.commands.executeCommand<vscode.Uri>('exchangeMail.saveAttachment', budget, { target });
+    assert.equal(saved?.fsPath, target.fsPath);
+    assert.match(readFileSync(target.fsPath, 'latin1'), /^%PDF-[\s\S]*Q3 budget/);
+  });
+
+  it('Mark as Read lowers the Inbox count and un-bolds the message; Mark as Unread undoes both', async () => {
+    const inboxCount = async () => item(await child(await alice(), 'Inbox')).description;
+    const newest = async () => (await children(await child(await alice(), 'Inbox')))[0]!;
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.markRead', await newest()), true);
+    assert.deepEqual([await inboxCount(), item(await newest()).contextValue], ['6', 'message.read']);
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.markUnread', await newest()), true);
+    assert.deepEqual([await inboxCount(), item(await newest()).contextValue], ['7', 'message.unread']);
+  });
+
+  it('the status bar shows alice\'s Inbox unread count, kept current by the Inbox watch', async () => {
+    await until('the unread count in the status bar', () => api.unreadStatus.text === `$(mail) ${ALICE}: 7 unread`);
+  });
+
+  it('Copy Folder Name puts the full name on the clipboard', async () => {
+    const q4 = await child(await child(await child(await alice(), 'Projects'), '2026'), 'Q4');
+    await vscode.commands.executeCommand('exchangeMail.copyFolderName', q4);
+    assert.equal(await vscode.env.clipboard.readText(), 'Projects/2026/Q4');
+  });
+
+  it('a stopped IMAP server shows as a node with the reason and Retry; Retry brings the folders back', async () => {
+    await relay.stop();
+    try {
+      await vscode.commands.executeCommand('exchangeMail.refresh');
+      const [failure, ...rest] = await children(await alice());
+      assert.ok(failure);
+      const failed = item(failure);
+      assert.deepEqual([failure.kind, rest.length, failed.contextValue, failed.command?.command],
+        ['mailboxError', 0, 'mailboxError.openSettings', 'exchangeMail.retry']);
+      assert.match(String(failed.label), /^Cannot reach the IMAP server 127\.0\.0\.1:\d+\.$/);
+      assert.match(String(failed.tooltip), /Check the account's IMAP host, port and security setting/);
+    } finally {
+      await relay.start();
+    }
+    const [failure] = await children(await alice());
+    await vscode.commands.executeCommand('exchangeMail.retry', failure);
+    assert.deepEqual((await children(await alice())).slice(0, 1).map((n) => [labelOf(n), item(n).description]), [['Inbox', '7']]);
+  });
+
+  it('signed out, the account offers "Sign in to see folders" and the status bar count goes away', async () => {
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.signOut', ALICE), true);
+    const nodes = await children(await alice());
+    assert.deepEqual(nodes.map((n) => [labelOf(n), item(n).command?.command]), [['Sign in to see folders', 'exchangeMail.signInFromTree']]);
+    assert.equal(api.unreadStatus.text, '');
+  });
+});

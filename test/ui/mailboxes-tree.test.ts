@@ -1,0 +1,98 @@
+/**
+ * The user's story in the browser: with Alice's sandbox account in settings, sign in from the
+ * palette (the device code approved through the sandbox's control API, as the person on the
+ * other device would), see her folders in the Mailboxes view, open the nested Projects/2026/Q4,
+ * open a message, and see the Inbox unread count in the status bar. The screenshots
+ * test-results/mailboxes-tree.png and test-results/message-open.png are the README's.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Locator } from 'playwright-core';
+import { Sandbox, startSandbox } from '../sandbox';
+import { accountSettingsFor } from '../sandbox/account-settings';
+import { openSession, Session } from './workbench-session';
+
+const ALICE = 'alice@contoso.test';
+
+describe('Reading mail in the Mailboxes view (UI)', function () {
+  let stateDir: string;
+  let box: Sandbox;
+  let session: Session;
+  let approving: NodeJS.Timeout | undefined;
+
+  before(async function () {
+    this.timeout(240_000);
+    stateDir = mkdtempSync(join(tmpdir(), 'exchange-mail-ui-mailboxes-'));
+    box = await startSandbox({ stateDir });
+    box.identity.control.setDeviceCodeInterval(1);
+    // The person at the browser approves the device code the sign-in shows.
+    approving = setInterval(() => {
+      for (const pending of box.identity.control.pendingDeviceCodes()) {
+        try {
+          box.identity.control.approveDeviceCode(pending.userCode, ALICE);
+        } catch {
+          // Approved or expired meanwhile.
+        }
+      }
+    }, 200);
+    session = await openSession({ 'exchangeMail.accounts': accountSettingsFor(box.info) });
+  });
+
+  after(async () => {
+    clearInterval(approving);
+    await session?.close();
+    await box?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  const view = () => session.page.locator('.pane', { has: session.page.locator('.pane-header', { hasText: 'Mailboxes' }) });
+
+  /** The row whose label is exactly `label`. */
+  function row(label: string): Locator {
+    const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+    return view().locator('.monaco-list-row').filter({ has: session.page.locator('.label-name', { hasText: exact }) });
+  }
+
+  async function description(target: Locator): Promise<string> {
+    return (await target.locator('.label-description').innerText()).trim();
+  }
+
+  it('after signing in, the view shows Alice\'s folders, the unread count on Inbox, and Projects/2026/Q4 nested', async () => {
+    const { page } = session;
+    await page.locator('.activitybar .action-item a[aria-label^="Mail"]').click();
+    await session.runCommand('Exchange Mail: Sign In');
+    const inbox = row('Inbox');
+    await inbox.waitFor({ timeout: 90_000 });
+    assert.equal(await description(inbox), '7');
+    await row('Projects').click();
+    await row('2026').click();
+    const q4 = row('Q4');
+    await q4.waitFor({ timeout: 30_000 });
+    assert.deepEqual([await q4.getAttribute('aria-level'), await description(q4)], ['4', '1']);
+    await q4.click();
+    await row('Q4 staffing').waitFor({ timeout: 30_000 });
+    await session.screenshot('mailboxes-tree', page.locator('.part.sidebar'));
+  });
+
+  it('clicking a message opens its headers and text in an editor tab', async () => {
+    const { page } = session;
+    await row('Projects').click();
+    await row('Inbox').click();
+    const newest = row('Re: Release 2.4 go/no-go');
+    await newest.waitFor({ timeout: 30_000 });
+    await newest.click();
+    const editor = page.locator('.editor-instance .view-lines', { hasText: 'Subject: Re: Release 2.4 go/no-go' });
+    await editor.waitFor({ timeout: 30_000 });
+    const text = (await editor.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /From: Priya Raman <priya\.raman@contoso\.test>.*the smoke tests are green/);
+    await session.screenshot('message-open');
+  });
+
+  it('the status bar shows Alice\'s Inbox unread count', async () => {
+    const item = session.page.locator('.part.statusbar .statusbar-item', { hasText: `${ALICE}: 7 unread` });
+    await item.waitFor({ timeout: 30_000 });
+    assert.match(await item.innerText(), /alice@contoso\.test: 7 unread/);
+  });
+});
