@@ -10,7 +10,7 @@ import { startSandbox } from './index';
 async function main(): Promise<void> {
   const stateDir = resolve(__dirname, '..', '..', '..', '.sandbox');
   const started = Date.now();
-  const sandbox = await startSandbox({ stateDir, benchFolders: process.argv.includes('--bench-folders') });
+  const sandbox = await startSandbox({ stateDir, benchFolders: process.argv.includes('--bench-folders'), fixedPorts: true });
   const { info } = sandbox;
   const lines = [
     `Exchange Mail sandbox is running (started in ${((Date.now() - started) / 1000).toFixed(1)} s); Ctrl-C stops it.`,
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  console.error(`the sandbox did not start: ${err.message}`);
+  const busy = /EADDRINUSE/.test(err.message) ? ' (a port of the sandbox is taken: is another sandbox or demo running? Stop it first.)' : '';
+  console.error(`the sandbox did not start: ${err.message}${busy}`);
   process.exit(1);
 });

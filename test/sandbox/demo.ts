@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const vsix = process.env.EXCHANGE_MAIL_VSIX;
   if (!vsix) throw new Error('run the demo through `npm run demo`, which packages the extension');
   const stateDir = join(root, '.sandbox');
-  const sandbox = await startSandbox({ stateDir });
+  const sandbox = await startSandbox({ stateDir, fixedPorts: true });
   const workspace = join(stateDir, 'demo-workspace');
   mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'release-notes.md'), SAMPLE);

@@ -14,8 +14,12 @@ export interface SandboxOptions {
   stateDir: string;
   /** Seed alice's 1,000 extra folders for the benchmarks. */
   benchFolders?: boolean;
-  identityPort?: number;
+  /** Well-known ports instead of free ones, so settings pasted from `npm run sandbox` stay valid. */
+  fixedPorts?: boolean;
 }
+
+/** The ports of `npm run sandbox` and `npm run demo`. */
+export const FIXED_PORTS = { identity: 9443, imapExchange: 9930, imapModern: 9931, pop3: 9950, smtp: 9587 };
 
 export interface Endpoint {
   host: string;
@@ -60,10 +64,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   mkdirSync(options.stateDir, { recursive: true });
   await ensureMailPackages();
   const certificates = ensureCertificates(options.stateDir);
-  const identity = await startIdentityPlatform({ stateDir: options.stateDir, certificates, port: options.identityPort });
+  const identity = await startIdentityPlatform({ stateDir: options.stateDir, certificates, port: options.fixedPorts ? FIXED_PORTS.identity : undefined });
   let mail: MailServers;
   try {
-    mail = await startMailServers({ stateDir: options.stateDir, certificates, signingKeysDir: identity.signingKeysDir, benchFolders: options.benchFolders });
+    mail = await startMailServers({ stateDir: options.stateDir, certificates, signingKeysDir: identity.signingKeysDir, benchFolders: options.benchFolders,
+      ports: options.fixedPorts ? FIXED_PORTS : undefined });
   } catch (err) {
     await identity.stop();
     throw err;

@@ -25,6 +25,15 @@ export interface MailServersOptions {
   signingKeysDir: string;
   /** Also seed alice's 1,000 extra folders for benchmarks (off by default). */
   benchFolders?: boolean;
+  /** Fixed ports (the demo's settings stay valid across restarts); free ones when absent. */
+  ports?: MailPorts;
+}
+
+export interface MailPorts {
+  imapExchange: number;
+  imapModern: number;
+  pop3: number;
+  smtp: number;
 }
 
 export interface MailServers {
@@ -90,7 +99,9 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
   writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
   const tokenCheck = { node: process.execPath, script: tokenCheckScript, settingsFile };
 
-  const [exchangePort, modernPort, pop3Port, smtpPort] = (await freePorts(4)) as [number, number, number, number];
+  const [exchangePort, modernPort, pop3Port, smtpPort] = options.ports
+    ? [options.ports.imapExchange, options.ports.imapModern, options.ports.pop3, options.ports.smtp]
+    : (await freePorts(4)) as [number, number, number, number];
   const started: (RunningDovecot | RunningPostfix)[] = [];
   const stopAll = async () => {
     const running = started.splice(0);
