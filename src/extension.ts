@@ -25,6 +25,7 @@ import { copyFolderName, loadMore, markSeen, MailboxCommandContext, refresh, ret
 import { openMessage, saveAttachment, SaveAttachmentOptions } from './ui/mailbox/message-commands';
 import { MESSAGE_SCHEME, MessageDocuments } from './ui/mailbox/message-documents';
 import { UnreadStatusBar } from './ui/mailbox/unread-status-bar';
+import { UnreadDecorations } from './ui/tree/unread-decorations';
 
 /** What `activate` hands to other extensions and to the tests (`extension.exports`). */
 export interface ExchangeMailApi {
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
     reportSettingsProblems(settings, log),
     vscode.commands.registerCommand('exchangeMail.showLog', () => log.show(true)),
     vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, new MessageDocuments(settings, mail)),
+    vscode.window.registerFileDecorationProvider(new UnreadDecorations()),
     vscode.commands.registerCommand('exchangeMail.refresh', (node?: TreeNode) => refresh(mailbox, node)),
     vscode.commands.registerCommand('exchangeMail.retry', (node: MailboxErrorNode) => retry(mailbox, node)),
     vscode.commands.registerCommand('exchangeMail.loadMore', (node: LoadMoreNode) => loadMore(mailbox, node)),

@@ -20,9 +20,10 @@ const fs = require('node:fs');
 const noop = () => ({ dispose() {} });
 const channel = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, dispose() {}, appendLine() {} };
 const vscodeStandIn = new Proxy({
-  window: { createOutputChannel: () => channel, registerTreeDataProvider: noop, createTreeView: () => ({ dispose() {}, onDidChangeVisibility: noop }), createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }) },
+  window: { createOutputChannel: () => channel, registerTreeDataProvider: noop, createTreeView: () => ({ dispose() {}, onDidChangeVisibility: noop }), createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }), registerFileDecorationProvider: noop },
   commands: { registerCommand: noop },
-  workspace: { getConfiguration: () => ({ get: (_k, d) => d }), onDidChangeConfiguration: noop },
+  workspace: { getConfiguration: () => ({ get: (_k, d) => d }), onDidChangeConfiguration: noop, registerTextDocumentContentProvider: noop },
+  StatusBarAlignment: { Left: 1, Right: 2 },
   authentication: { onDidChangeSessions: noop },
   EventEmitter: class { constructor() { this.event = noop; } fire() {} dispose() {} },
 }, { get: (t, k) => (k in t ? t[k] : noop) });

@@ -88,10 +88,10 @@ describe('The Mailboxes view in VS Code', function () {
     const messages = await children(await child(await alice(), 'Inbox'));
     const items = messages.map(item);
     assert.deepEqual([messages.length, messages.every((n) => n.kind === 'message')], [30, true]);
-    assert.deepEqual([labelOf(messages[0]!), items[0]!.contextValue, String(items[0]!.description).startsWith('Priya Raman · ')],
-      ['Re: Release 2.4 go/no-go', 'message.unread', true]);
-    const budget = items.find((i) => (i.label as vscode.TreeItemLabel).label === 'Q3 budget review: figures attached');
-    assert.deepEqual([budget?.contextValue, (budget?.iconPath as vscode.ThemeIcon).id], ['message.read.attachments', 'paperclip']);
+    assert.deepEqual([labelOf(messages[0]!), items[0]!.contextValue, items[0]!.resourceUri?.query, String(items[0]!.description).startsWith('Priya Raman · ')],
+      ['Re: Release 2.4 go/no-go', 'message.unread', 'unread', true]);
+    const budget = items.find((i) => i.label === 'Q3 budget review: figures attached');
+    assert.deepEqual([budget?.contextValue, (budget?.iconPath as vscode.ThemeIcon).id], ['message.read.attachments', 'attach']);
   });
 
   it('a folder of 5,000 messages shows 50 and "Load more…", which appends the next 50 older ones', async () => {

@@ -10,6 +10,7 @@ import type { Folder } from '../../mail/imap/folder-model';
 import type { MessageSummary } from '../../mail/imap/message-page';
 import type { SpecialUse } from '../../mail/imap/special-use';
 import type { AccountNode } from './nodes';
+import { messageStateUri, unreadColor } from './unread-decorations';
 
 const FOLDER_ICONS: Record<SpecialUse, string> = {
   inbox: 'inbox',
@@ -68,7 +69,7 @@ export class FolderNode {
   }
 }
 
-/** A message of a folder page: subject, sender and date, bold while unread, a paperclip when it has attachments. */
+/** A message of a folder page: subject, sender and date; unread ones coloured with a dot, a paperclip when it has attachments. */
 export class MessageNode {
   readonly kind = 'message';
 
@@ -85,13 +86,12 @@ export class MessageNode {
   toTreeItem(): vscode.TreeItem {
     const m = this.message;
     const subject = m.subject.trim() || '(no subject)';
-    const item = new vscode.TreeItem({ label: subject, highlights: m.unread ? [[0, subject.length]] : undefined },
-      vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(subject, vscode.TreeItemCollapsibleState.None);
+    item.resourceUri = messageStateUri(m.unread);
     item.id = idOf('message', this.account.id, this.folder, m.uid);
     const sender = m.from ? m.from.name || m.from.address : '';
     item.description = [sender, m.date ? shortDate(m.date) : ''].filter(Boolean).join(' · ');
-    const color = m.unread ? new vscode.ThemeColor('notificationsInfoIcon.foreground') : undefined;
-    item.iconPath = new vscode.ThemeIcon(m.hasAttachment ? 'paperclip' : m.unread ? 'mail' : 'mail-read', color);
+    item.iconPath = new vscode.ThemeIcon(m.hasAttachment ? 'attach' : m.unread ? 'mail' : 'mail-read', m.unread ? unreadColor() : undefined);
     item.contextValue = `message.${m.unread ? 'unread' : 'read'}${m.hasAttachment ? '.attachments' : ''}`;
     item.command = { title: 'Open Message', command: 'exchangeMail.openMessage', arguments: [this] };
     item.tooltip = this.tooltip(subject);
