@@ -24,6 +24,7 @@ import { ensureCertificates } from '../sandbox/certificates';
 import { appByKey, CONTOSO_TENANT_ID } from '../sandbox/directory';
 import { IdentityPlatform, startIdentityPlatform } from '../sandbox/identity';
 import { ScriptedPrompts } from '../unit/accounts/scripted-prompts';
+import { MemorySecrets } from './memory-secrets';
 
 const CLIENT_ID = '0d2c1b4a-1111-4aaa-8bbb-000000000001';
 const ALL = ['imap', 'pop3', 'smtp'];
@@ -37,23 +38,6 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
-  }
-}
-
-class MemorySecrets implements vscode.SecretStorage {
-  readonly values = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
-  readonly onDidChange = this.changed.event;
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-    this.changed.fire({ key });
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-    this.changed.fire({ key });
   }
 }
 

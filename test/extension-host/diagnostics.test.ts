@@ -5,52 +5,30 @@
  * approved through the sandbox's control API, as the person at the browser would.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TestConnectionResult } from '../../src/diagnostics/test-connection';
 import type { Pop3MailboxSummary } from '../../src/mail/pop3';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { Sandbox, startSandbox } from '../sandbox';
-
-const ALICE = 'alice@contoso.test';
-
-async function setAccounts(value: unknown[] | undefined): Promise<void> {
-  await vscode.workspace.getConfiguration('exchangeMail').update('accounts', value, vscode.ConfigurationTarget.Global);
-}
+import type { Sandbox } from '../sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox } from './approving-sandbox';
 
 describe('Diagnostics commands in VS Code', function () {
   this.timeout(120_000);
-  let stateDir: string;
+  let sandbox: ApprovingSandbox;
   let box: Sandbox;
-  let approving: NodeJS.Timeout | undefined;
   let account: Record<string, unknown>;
 
   before(async function () {
     this.timeout(180_000);
-    stateDir = mkdtempSync(join(tmpdir(), 'exchange-mail-diagnostics-'));
-    box = await startSandbox({ stateDir });
-    box.identity.control.setDeviceCodeInterval(1);
-    // The person at the browser: approves every device code shown for this suite's account.
-    approving = setInterval(() => {
-      for (const pending of box.identity.control.pendingDeviceCodes()) {
-        try {
-          box.identity.control.approveDeviceCode(pending.userCode, ALICE);
-        } catch {
-          // Already approved or expired: the next round sees the new one.
-        }
-      }
-    }, 200);
+    sandbox = await startApprovingSandbox('diagnostics', ALICE);
+    box = sandbox.box;
     account = accountSettingsFor(box.info)[0]!;
     await setAccounts([account]);
   });
 
   after(async () => {
-    clearInterval(approving);
     await setAccounts(undefined);
-    await box?.stop();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    await sandbox?.stop();
   });
 
   it('Test Connection passes token, connect, authenticate and disconnect for IMAP, POP3 and SMTP', async () => {

@@ -23,29 +23,13 @@ import { AddressRequest, SendPrompts, SendSummary, SubjectRequest } from '../../
 import { SignIns } from '../../src/ui/sign-ins';
 import { Sandbox, startSandbox } from '../sandbox';
 import { accountSettingsFor } from '../sandbox/account-settings';
+import { MemorySecrets } from './memory-secrets';
 
 const ALICE = 'alice@contoso.test';
 const BOB = 'bob@contoso.test';
 const SHARED = 'shared@contoso.test';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-class MemorySecrets implements vscode.SecretStorage {
-  readonly values = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
-  readonly onDidChange = this.changed.event;
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-    this.changed.fire({ key });
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-    this.changed.fire({ key });
-  }
-}
 
 class MemoryMemento implements vscode.Memento {
   private readonly values = new Map<string, unknown>();

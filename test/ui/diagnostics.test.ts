@@ -1,42 +1,26 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { Sandbox, startSandbox } from '../sandbox';
+import type { Sandbox } from '../sandbox';
+import { ALICE, ApprovingSandbox, startApprovingSandbox } from '../sandbox/approving';
 import { openSession, Session } from './workbench-session';
 
-const ALICE = 'alice@contoso.test';
+
 
 describe('Test Connection in VS Code (UI)', function () {
-  let stateDir: string;
+  let sandbox: ApprovingSandbox;
   let box: Sandbox;
   let session: Session;
-  let approving: NodeJS.Timeout | undefined;
 
   before(async function () {
     this.timeout(240_000);
-    stateDir = mkdtempSync(join(tmpdir(), 'exchange-mail-ui-diagnostics-'));
-    box = await startSandbox({ stateDir });
-    box.identity.control.setDeviceCodeInterval(1);
-    // The person at the browser approves the device code the sign-in shows.
-    approving = setInterval(() => {
-      for (const pending of box.identity.control.pendingDeviceCodes()) {
-        try {
-          box.identity.control.approveDeviceCode(pending.userCode, ALICE);
-        } catch {
-          // Approved or expired meanwhile.
-        }
-      }
-    }, 200);
+    sandbox = await startApprovingSandbox('ui-diagnostics', ALICE);
+    box = sandbox.box;
     session = await openSession({ 'exchangeMail.accounts': accountSettingsFor(box.info) });
   });
 
   after(async () => {
-    clearInterval(approving);
     await session?.close();
-    await box?.stop();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    await sandbox?.stop();
   });
 
   it('"Exchange Mail: Test Connection" from the palette writes the checklist to the Exchange Mail log', async () => {
