@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startCodeServer } from '../vscode/code-server';
-import { freePort } from '../vscode/processes';
+import { freePort } from '../processes';
 import { accountSettingsFor } from './account-settings';
 import { startSandbox } from './index';
 

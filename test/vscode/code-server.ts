@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Browser, chromium, Page } from 'playwright-core';
-import { freePort, spawnGroup, stopGroup, waitFor } from './processes';
+import { freePort, spawnGroup, stopGroup, waitFor } from '../processes';
 
 export interface CodeServerOptions {
   /** User settings written before start. */

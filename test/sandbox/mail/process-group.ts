@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { stopGroupOnExit } from '../../processes';
 
 /**
  * Whether any live member of the group remains. Zombies do not count: a master orphaned by a
@@ -44,6 +45,7 @@ export function startGroup(command: string, args: string[], logFile: string, gro
     if (child.pid === undefined) throw new Error(`could not start ${command}`);
     child.unref();
     writeFileSync(groupFile, `${child.pid}\n`);
+    stopGroupOnExit(child.pid);
     return child.pid;
   } finally {
     closeSync(log);
@@ -56,6 +58,7 @@ export function startGroup(command: string, args: string[], logFile: string, gro
  * after the grace time whatever is left is killed, which Maildir and Dovecot's indexes survive.
  */
 export async function stopGroup(pgid: number, graceMs = 1_000): Promise<void> {
+  const forget = stopGroupOnExit(pgid);
   signalGroup(pgid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (groupAlive(pgid) && Date.now() < deadline) await sleep(20);
@@ -63,6 +66,7 @@ export async function stopGroup(pgid: number, graceMs = 1_000): Promise<void> {
     signalGroup(pgid, 'SIGKILL');
     while (groupAlive(pgid)) await sleep(20);
   }
+  forget();
 }
 
 /** Stops a group recorded by an earlier run that was never stopped (a crashed test, a killed terminal). */

@@ -1,43 +1,59 @@
 /**
- * Child processes the tests start (code-server, servers) run in their own process group, so
- * that stopping one stops everything it spawned, and all of them are stopped when this process
- * exits, fails or is interrupted.
+ * Child processes the tests, the sandbox and the demo start (code-server, Dovecot, Postfix) run
+ * in process groups of their own, so that stopping one stops everything it spawned, and every
+ * group still running is stopped when this process exits, fails or is interrupted (Ctrl-C).
  */
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:net';
 
-const running = new Set<ChildProcess>();
+/** Process group ids this process started and has not stopped yet. */
+const runningGroups = new Set<number>();
 let exitHooksInstalled = false;
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-child.pid, signal);
+    process.kill(-pgid, signal);
   } catch {
     // The group is already gone.
   }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  signalGroup(child.pid, signal);
 }
 
 function installExitHooks(): void {
   if (exitHooksInstalled) return;
   exitHooksInstalled = true;
   process.on('exit', () => {
-    for (const child of running) killGroup(child, 'SIGKILL');
+    for (const pgid of runningGroups) signalGroup(pgid, 'SIGKILL');
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      for (const child of running) killGroup(child, 'SIGTERM');
+      for (const pgid of runningGroups) signalGroup(pgid, 'SIGTERM');
       process.exit(130);
     });
   }
 }
 
+/**
+ * Remembers a process group to stop if this process ends before stopping it; the returned
+ * function forgets it again (call it once the group is stopped).
+ */
+export function stopGroupOnExit(pgid: number): () => void {
+  installExitHooks();
+  runningGroups.add(pgid);
+  return () => runningGroups.delete(pgid);
+}
+
 /** Starts a command as the leader of a new process group. */
 export function spawnGroup(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-  installExitHooks();
   const child = spawn(command, args, { stdio: 'ignore', ...options, detached: true });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  if (child.pid !== undefined) {
+    const forget = stopGroupOnExit(child.pid);
+    child.once('exit', forget);
+  }
   return child;
 }
 
