@@ -6,9 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startCodeServer } from '../vscode/code-server';
-import { freePort } from '../processes';
 import { accountSettingsFor } from './account-settings';
-import { startSandbox } from './index';
+import { FIXED_PORTS, startSandbox } from './index';
 
 const SAMPLE = `---
 to: Bob Okafor <bob@contoso.test>
@@ -31,7 +30,7 @@ async function main(): Promise<void> {
   const workspace = join(stateDir, 'demo-workspace');
   mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'release-notes.md'), SAMPLE);
-  const port = Number(process.env.DEMO_PORT ?? 0) || await freePort();
+  const port = Number(process.env.DEMO_PORT ?? FIXED_PORTS.codeServer);
   const server = await startCodeServer({
     vsixFiles: [vsix],
     port,

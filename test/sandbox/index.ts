@@ -19,7 +19,7 @@ export interface SandboxOptions {
 }
 
 /** The ports of `npm run sandbox` and `npm run demo`. */
-export const FIXED_PORTS = { identity: 9443, imapExchange: 9930, imapModern: 9931, pop3: 9950, smtp: 9587 };
+export const FIXED_PORTS = { identity: 9443, imapExchange: 9930, imapModern: 9931, pop3: 9950, smtp: 9587, codeServer: 9080 };
 
 export interface Endpoint {
   host: string;
