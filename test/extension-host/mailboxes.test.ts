@@ -166,6 +166,26 @@ describe('The Mailboxes view in VS Code', function () {
     assert.deepEqual((await children(await alice())).slice(0, 1).map((n) => [labelOf(n), item(n).description]), [['Inbox', '7']]);
   });
 
+  it('a revoked refresh token turns the account into a node that asks to sign in again', async () => {
+    const { control } = sandbox.box.identity;
+    // A token that is due at once, so the next connection must use the refresh token.
+    control.setAccessTokenLifetime(2);
+    try {
+      assert.equal(await vscode.commands.executeCommand('exchangeMail.signOut', ALICE), true);
+      assert.equal(await vscode.commands.executeCommand('exchangeMail.signIn', ALICE), true);
+      control.revokeRefreshTokens(ALICE);
+      await relay.stop();
+      await relay.start();
+      await vscode.commands.executeCommand('exchangeMail.refresh');
+      const [failure, ...rest] = await children(await alice());
+      assert.ok(failure);
+      assert.deepEqual([failure.kind, rest.length, item(failure).contextValue], ['mailboxError', 0, 'mailboxError.signIn']);
+      assert.match(`${String(item(failure).label)} ${String(item(failure).tooltip)}`, /sign in/i);
+    } finally {
+      control.setAccessTokenLifetime(3600);
+    }
+  });
+
   it('signed out, the account offers "Sign in to see folders" and the status bar count goes away', async () => {
     assert.equal(await vscode.commands.executeCommand('exchangeMail.signOut', ALICE), true);
     const nodes = await children(await alice());
