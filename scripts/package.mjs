@@ -10,7 +10,7 @@ export async function packageVsix() {
   const out = join(root, `${name}-${version}.vsix`);
   await bundle({ production: true });
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', out], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`vsce package failed (exit code ${result.status})`);
   return out;
 }
