@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { AccountSettings } from './ui/account-settings';
-import { createAuthPorts } from './ui/auth-ports';
+import { copyDeviceCodeAndOpen, COPY_DEVICE_CODE_COMMAND, createAuthPorts } from './ui/auth-ports';
 import { AccountCommandContext } from './ui/commands/account-commands';
 import { addAccount } from './ui/commands/add-account';
 import { AccountArgument } from './ui/commands/pick-account';
@@ -55,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
     settings.onDidChange(() => signIns.retain(settings.accounts().map((a) => a.id))),
     reportSettingsProblems(settings, log),
     vscode.commands.registerCommand('exchangeMail.showLog', () => log.show(true)),
+    vscode.commands.registerCommand(COPY_DEVICE_CODE_COMMAND, copyDeviceCodeAndOpen),
     vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, new MessageDocuments(settings, mail)),
     vscode.window.registerFileDecorationProvider(new UnreadDecorations()),
     vscode.commands.registerCommand('exchangeMail.refresh', (node?: TreeNode) => refresh(mailbox, node)),

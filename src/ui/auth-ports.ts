@@ -24,21 +24,30 @@ export function createAuthPorts(context: vscode.ExtensionContext, log: vscode.Lo
   };
 }
 
+/** The command behind the notification's "Copy and Open" link. */
+export const COPY_DEVICE_CODE_COMMAND = 'exchangeMail.copyDeviceCodeAndOpen';
+
+/** Copies the device code to the clipboard and opens the page where it is entered. */
+export async function copyDeviceCodeAndOpen(userCode: string, verificationUri: string): Promise<void> {
+  await vscode.env.clipboard.writeText(userCode);
+  await vscode.env.openExternal(vscode.Uri.parse(verificationUri, true));
+}
+
 /**
- * The code and where to enter it, with "Copy and Open". A notification cannot be closed from
- * code, so once the sign-in has ended the button only says so.
+ * The code and where to enter it, with a "Copy and Open" link, in a progress notification: unlike
+ * a plain message, it goes away by itself once the sign-in has ended (signed in, cancelled or
+ * timed out), so no stale code is left on screen.
  */
 export function showDeviceCode(prompt: DeviceCodePrompt, signal: AbortSignal): void {
-  const copyAndOpen = 'Copy and Open';
-  const text = `To sign in, open ${prompt.verificationUri} and enter the code ${prompt.userCode}`;
-  void vscode.window.showInformationMessage(text, copyAndOpen).then(async (choice) => {
-    if (choice !== copyAndOpen) return;
-    if (signal.aborted) {
-      void vscode.window.showInformationMessage(`The sign-in with the code ${prompt.userCode} has already ended.`);
-      return;
-    }
-    await vscode.env.clipboard.writeText(prompt.userCode);
-    await vscode.env.openExternal(vscode.Uri.parse(prompt.verificationUri, true));
+  const ended = new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const args = encodeURIComponent(JSON.stringify([prompt.userCode, prompt.verificationUri]));
+  const copyAndOpen = `[Copy and Open](command:${COPY_DEVICE_CODE_COMMAND}?${args})`;
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Exchange Mail' }, async (progress) => {
+    progress.report({ message: `To sign in, open ${prompt.verificationUri} and enter the code ${prompt.userCode} — ${copyAndOpen}` });
+    await ended;
   });
 }
 

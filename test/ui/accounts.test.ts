@@ -102,6 +102,7 @@ describe('Accounts in the browser (UI)', function () {
     const code = /enter the code (\S+)/.exec(text)?.[1];
     assert.ok(code, `no code in the notification: ${text}`);
     assert.match(text, /Copy and Open/);
+    await page.locator('.notification-toast.notification-fade-in-done', { hasText: 'enter the code' }).waitFor({ timeout: 10000 });
     await session.screenshot('device-code-notification');
     platform.control.approveDeviceCode(code, 'alice@contoso.test');
     const row = accountRow('alice@contoso.test');
@@ -110,6 +111,8 @@ describe('Accounts in the browser (UI)', function () {
       if (Date.now() > deadline) throw new Error(`the account still shows "${await descriptionOf(row)}"`);
       await page.waitForTimeout(250);
     }
+    // The code is gone with the sign-in: no stale notification is left.
+    await toast.waitFor({ state: 'detached', timeout: 15000 });
     await session.screenshot('account-signed-in');
   });
 
