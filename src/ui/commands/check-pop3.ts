@@ -7,6 +7,7 @@ import { isCancellation, showError } from '../show-error';
 import { AccountCommandContext } from './account-commands';
 import { ensureCredentials } from './credentials';
 import { AccountArgument, pickAccount } from './pick-account';
+import { credentialsFrom } from '../../auth/credentials';
 
 function size(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
@@ -41,10 +42,8 @@ export async function checkPop3Command(context: AccountCommandContext, argument?
       (_progress, cancellation) => {
         const controller = new AbortController();
         cancellation.onCancellationRequested(() => controller.abort());
-        return core.checkPop3Mailbox(server, async (request) => {
-          lastToken = await source.getToken({ protocol: 'pop3', interactive: true, forceRefresh: request?.renew, signal: controller.signal });
-          return { user: lastToken.user, accessToken: lastToken.accessToken };
-        }, context.log);
+        const credentials = credentialsFrom(source, 'pop3', { interactive: true, signal: controller.signal, onToken: (token) => (lastToken = token) });
+        return core.checkPop3Mailbox(server, credentials, context.log);
       });
     const message = describeMailbox(account.address, summary);
     context.log.info(message);

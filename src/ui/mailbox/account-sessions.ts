@@ -6,6 +6,7 @@ import type { MailLog } from '../../mail/server';
 import type { AccountSettings } from '../account-settings';
 import { loadCore } from '../core-loader';
 import type { SignIns } from '../sign-ins';
+import { credentialsFrom } from '../../auth/credentials';
 
 interface Kept {
   /** The account's settings when the session was made: other settings need another session. */
@@ -51,10 +52,8 @@ export class AccountSessions implements vscode.Disposable {
     const source = this.signIns.source(account);
     const session = new (loadCore().ImapSession)({
       server,
-      credentials: async (request) => {
-        const token = await source.getToken({ protocol: 'imap', interactive: false, forceRefresh: request?.renew });
-        return { user: token.user, accessToken: token.accessToken };
-      },
+      // Browsing never pops up a sign-in: the tree offers Sign In instead.
+      credentials: credentialsFrom(source, 'imap', { interactive: false }),
       log: this.log,
     });
     this.sessions.set(account.id, { key, session });

@@ -18,6 +18,7 @@ import { asExplained, isCancellation, showError } from '../show-error';
 import { formatSize } from './confirmation';
 import { rememberSender, Sender } from './sender-account';
 import { imapSentFolder, keepSentCopy, SentCopyOutcome, SentFolder } from './sent-copy';
+import { credentialsFrom } from '../../auth/credentials';
 
 export interface SendCommandContext extends AccountCommandContext {
   /** Where the last sender is remembered (the extension's globalState). */
@@ -69,12 +70,14 @@ async function sendWithProgress(context: SendCommandContext, account: Account, s
       const controller = new AbortController();
       cancellation.onCancellationRequested(() => controller.abort());
       progress.report({ message: `signing in as ${account.address}…` });
-      return core.sendMessage(server, async (request) => {
-        const token = await source.getToken({ protocol: 'smtp', interactive: true, forceRefresh: request?.renew, signal: controller.signal });
-        onToken(token);
-        progress.report({ message: `${formatSize(draft.sizeBytes)} through ${server.host}…` });
-        return { user: token.user, accessToken: token.accessToken };
-      }, draft, { log: context.log, signal: controller.signal });
+      const credentials = credentialsFrom(source, 'smtp', {
+        interactive: true, signal: controller.signal,
+        onToken: (token) => {
+          onToken(token);
+          progress.report({ message: `${formatSize(draft.sizeBytes)} through ${server.host}…` });
+        },
+      });
+      return core.sendMessage(server, credentials, draft, { log: context.log, signal: controller.signal });
     });
 }
 

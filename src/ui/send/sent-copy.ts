@@ -10,6 +10,7 @@ import type { MailLog } from '../../mail/server';
 import { loadCore } from '../core-loader';
 import type { SignIns } from '../sign-ins';
 import { asExplained } from '../show-error';
+import { credentialsFrom } from '../../auth/credentials';
 
 export type SentCopyOutcome =
   | { status: 'kept'; folder: string }
@@ -32,10 +33,7 @@ export function imapSentFolder(signIns: SignIns, log: MailLog): SentFolder {
       const source = signIns.source(account);
       const session = new core.ImapSession({
         server: toMailServer(account, 'imap'),
-        credentials: async (request) => {
-          const token = await source.getToken({ protocol: 'imap', interactive: true, forceRefresh: request?.renew });
-          return { user: token.user, accessToken: token.accessToken };
-        },
+        credentials: credentialsFrom(source, 'imap', { interactive: true }),
         log,
       });
       try {
