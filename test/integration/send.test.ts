@@ -182,8 +182,7 @@ describe('Send current document (sandbox SMTP submission)', function () {
     });
 
     it('a 10 MB document arrives whole', async () => {
-      // 10,000,000 characters in lines short enough to go as 7bit: the sandbox's Postfix keeps its
-      // default limit of 10,240,000 bytes for a whole message.
+      // 10,000,000 characters of a plain-text report; the sandbox takes Exchange Online's 35 MB limit.
       const line = 'A line of a long report, short enough for 7bit transfer encoding.\n';
       const text = `${randomUUID()}\n${line.repeat(Math.ceil(10_000_000 / line.length))}`.slice(0, 9_999_999) + '\n';
       const draft = draftOf({ text, languageId: 'plaintext', fileName: 'report.log' }, { to: BOB });

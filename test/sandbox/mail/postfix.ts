@@ -55,6 +55,8 @@ alias_maps =
 alias_database =
 biff = no
 smtputf8_enable = yes
+# Exchange Online's default message size limit (35 MB), which Postfix's default (10 MB) undercuts.
+message_size_limit = 36700160
 smtpd_banner = $myhostname Microsoft ESMTP MAIL Service ready (Exchange Mail sandbox)
 maillog_file = ${options.logFile}
 maillog_file_prefixes = ${options.mailDir}
