@@ -12,14 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { ParsedMail, simpleParser } from 'mailparser';
-import { ExplainedError } from '../../src/errors';
 import { composeFromDocument, DocumentToSend } from '../../src/mail/compose/document';
 import { createDraft, DraftHeaders, DraftMessage } from '../../src/mail/compose/draft';
 import { CredentialsProvider, MailServer } from '../../src/mail/server';
-import { sendMessage, SendResult } from '../../src/mail/smtp/send';
+import { sendMessage } from '../../src/mail/smtp/send';
 import { ensureCertificates } from '../sandbox/certificates';
 import { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID, EXCHANGE_DELEGATED_AUDIENCE, appByKey } from '../sandbox/directory';
 import { ensureMailPackages, MailServers, startMailServers } from '../sandbox/mail';
+import { explainedFailure as failure } from '../explained-failure';
 
 const KID = 'send-test-key';
 const ALICE = 'alice@contoso.test';
@@ -103,16 +103,6 @@ describe('Send current document (sandbox SMTP submission)', function () {
       subject: composed.headers.subject ?? composed.suggestedSubject,
       ...headers,
     }, composed.body);
-  }
-
-  async function failure(promise: Promise<SendResult>): Promise<ExplainedError> {
-    try {
-      await promise;
-    } catch (error) {
-      assert.ok(error instanceof ExplainedError, `expected an ExplainedError, got ${String((error as Error)?.stack ?? error)}`);
-      return error;
-    }
-    return assert.fail('expected the send to fail');
   }
 
   before(async function () {

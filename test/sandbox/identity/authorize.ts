@@ -136,16 +136,21 @@ function finishSignIn(context: PlatformContext, request: TrustedRequest, request
   }
 }
 
-export function authorize(context: PlatformContext, segment: string, params: Record<string, string>, correlationId?: string): AuthorizeOutcome {
-  const trusted = trust(context, segment, params, correlationId);
-  if ('kind' in trusted) return trusted;
-  let requested: RequestedScopes;
+/** The request's scopes, or the error Entra sends back to the app when the request is refused. */
+function checkedRequest(context: PlatformContext, trusted: TrustedRequest): RequestedScopes | AuthorizeOutcome {
   try {
-    requested = checkRequest(trusted);
+    return checkRequest(trusted);
   } catch (error) {
     if (error instanceof EntraError) return respondWithError(context, trusted, error);
     throw error;
   }
+}
+
+export function authorize(context: PlatformContext, segment: string, params: Record<string, string>, correlationId?: string): AuthorizeOutcome {
+  const trusted = trust(context, segment, params, correlationId);
+  if ('kind' in trusted) return trusted;
+  const requested = checkedRequest(context, trusted);
+  if ('kind' in requested) return requested;
   const autoUpn = context.settings.autoSignInUpn;
   if (autoUpn) return finishSignIn(context, trusted, requested, autoUpn);
   if (params.prompt === 'none') {
@@ -177,13 +182,8 @@ export function completeSignIn(context: PlatformContext, form: URLSearchParams, 
   if (form.get('action') === 'cancel') {
     return respondWithError(context, trusted, new EntraError(65004, 'User declined to consent to access the app.'), { error_subcode: 'cancel' });
   }
-  let requested: RequestedScopes;
-  try {
-    requested = checkRequest(trusted);
-  } catch (error) {
-    if (error instanceof EntraError) return respondWithError(context, trusted, error);
-    throw error;
-  }
+  const requested = checkedRequest(context, trusted);
+  if ('kind' in requested) return requested;
   const upn = (form.get('other') || form.get('login') || '').trim();
   return finishSignIn(context, trusted, requested, upn);
 }

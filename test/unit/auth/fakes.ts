@@ -1,5 +1,6 @@
 /** Test doubles of the ports VS Code implements: recorded calls, scripted answers. */
 import type { AuthPorts, DeviceCodePrompt, GetSessionOptions, ProviderSession, VsCodeAuthentication } from '../../../src/auth/ports';
+import type { AuthSettings } from '../../../src/auth/token-source';
 import type { MailLog } from '../../../src/mail/server';
 import { MemorySecrets } from './memory-secrets';
 
@@ -69,4 +70,16 @@ export function testPorts(overrides: Partial<AuthPorts> = {}): TestPorts {
     },
     ...overrides,
   } as TestPorts;
+}
+
+export const CLIENT_ID = '0d2c1b4a-1111-4aaa-8bbb-000000000001';
+
+/** Alice's account on Microsoft's global cloud, as src/accounts would map it; `overrides` change what a test is about. */
+export function authSettings(overrides: Partial<AuthSettings> = {}): AuthSettings {
+  return {
+    accountId: 'alice@contoso.test', address: 'alice@contoso.test', mode: 'msal-browser', clientId: CLIENT_ID, tenant: 'organizations',
+    authorityHost: 'https://login.microsoftonline.com', delegatedResource: 'https://outlook.office.com',
+    appOnlyResources: { imapPop: 'https://ps.outlook.com', smtp: 'https://outlook.office365.com' },
+    protocols: ['imap', 'smtp'], vscodeProvider: 'microsoft', ...overrides,
+  };
 }

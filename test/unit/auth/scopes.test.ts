@@ -1,17 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { AccountScopes, withoutVsCodeMarkers } from '../../../src/auth/scopes';
-import type { AuthSettings } from '../../../src/auth/token-source';
+import { authSettings, CLIENT_ID } from './fakes';
 
-const CLIENT_ID = '0d2c1b4a-1111-4aaa-8bbb-000000000001';
-
-function settings(overrides: Partial<AuthSettings> = {}): AuthSettings {
-  return {
-    accountId: 'alice@contoso.test', address: 'alice@contoso.test', mode: 'msal-browser', clientId: CLIENT_ID, tenant: 'organizations',
-    authorityHost: 'https://login.microsoftonline.com', delegatedResource: 'https://outlook.office.com',
-    appOnlyResources: { imapPop: 'https://ps.outlook.com', smtp: 'https://outlook.office365.com' },
-    protocols: ['imap', 'smtp'], vscodeProvider: 'microsoft', ...overrides,
-  };
-}
+const settings = authSettings;
 
 describe('scopes: what an account asks the identity platform for', () => {
   it('a delegated IMAP token asks for IMAP.AccessAsUser.All with offline_access, as the guide does', () => {

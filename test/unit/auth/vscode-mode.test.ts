@@ -4,18 +4,9 @@ import { SignInCancelled } from '../../../src/auth/ports';
 import { ProviderWithFallback } from '../../../src/auth/provider-fallback';
 import type { AccessToken, AuthSettings, TokenRequest, TokenSource } from '../../../src/auth/token-source';
 import { VsCodeSessionSource } from '../../../src/auth/vscode-session';
-import { testPorts, TestPorts } from './fakes';
+import { authSettings, CLIENT_ID, testPorts, TestPorts } from './fakes';
 
-const CLIENT_ID = '0d2c1b4a-1111-4aaa-8bbb-000000000001';
-
-function settings(overrides: Partial<AuthSettings> = {}): AuthSettings {
-  return {
-    accountId: 'alice@contoso.test', address: 'alice@contoso.test', mode: 'vscode', clientId: CLIENT_ID, tenant: 'contoso.test',
-    authorityHost: 'https://login.microsoftonline.com', delegatedResource: 'https://outlook.office.com',
-    appOnlyResources: { imapPop: 'https://ps.outlook.com', smtp: 'https://outlook.office365.com' },
-    protocols: ['imap', 'smtp'], vscodeProvider: 'microsoft', ...overrides,
-  };
-}
+const settings = (overrides: Partial<AuthSettings> = {}): AuthSettings => authSettings({ mode: 'vscode', tenant: 'contoso.test', ...overrides });
 
 /** A JWT-shaped token whose payload says when it expires. */
 function jwt(expSeconds: number): string {

@@ -1,7 +1,6 @@
 /** What the POP3 tests share besides the fake server: tokens, a token provider, a log that keeps lines. */
-import * as assert from 'node:assert/strict';
-import { ExplainedError } from '../../../src/errors';
 import { CredentialsProvider, MailLog, XOAuth2Credentials } from '../../../src/mail/server';
+import { explainedFailure } from '../../explained-failure';
 
 export const USER = 'alice@contoso.test';
 
@@ -38,13 +37,6 @@ export function capturingLog(): MailLog & { lines: string[] } {
   return { lines, trace: keep, debug: keep, info: keep, warn: keep, error: keep };
 }
 
+
 /** The ExplainedError a call fails with. */
-export async function rejection(promise: Promise<unknown>): Promise<ExplainedError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ExplainedError, `expected an ExplainedError, got ${String(error)}`);
-    return error;
-  }
-  return assert.fail('expected the call to fail');
-}
+export const rejection = explainedFailure;

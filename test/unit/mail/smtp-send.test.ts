@@ -9,11 +9,11 @@ import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext, SecureContext, TLSSocket } from 'node:tls';
-import { ExplainedError } from '../../../src/errors';
 import { createDraft, DraftMessage } from '../../../src/mail/compose/draft';
 import { MailLog, MailServer } from '../../../src/mail/server';
 import { sendMessage } from '../../../src/mail/smtp/send';
 import { ensureCertificates } from '../../sandbox/certificates';
+import { explainedFailure as failure } from '../../explained-failure';
 
 const USER = 'alice@contoso.test';
 
@@ -170,15 +170,6 @@ function capturingLog(): MailLog & { lines: string[] } {
   return { lines, trace: keep, debug: keep, info: keep, warn: keep, error: keep };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ExplainedError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ExplainedError, `expected an ExplainedError, got ${String((error as Error)?.stack ?? error)}`);
-    return error;
-  }
-  return assert.fail('expected the send to fail');
-}
 
 const OLD = 'eyJ0eXAiOiJKV1QifQ.eyJvbGQiOnRydWV9.old-token-signature';
 const NEW = 'eyJ0eXAiOiJKV1QifQ.eyJuZXciOnRydWV9.new-token-signature';
