@@ -5,10 +5,11 @@
  * CA is trusted beside the system's; certificate checks always stay on.
  */
 import { isIP, Socket, connect as connectTcp } from 'node:net';
-import { connect as connectTls, ConnectionOptions, createSecureContext, rootCertificates, SecureContext, TLSSocket } from 'node:tls';
+import { connect as connectTls, ConnectionOptions, TLSSocket } from 'node:tls';
 import { Redactor } from '../redact';
 import { LineReader, LineTooLongError } from '../../mail/pop3/line-reader';
 import type { MailLog, MailServer } from '../../mail/server';
+import { secureContextTrusting } from '../../mail/tls-trust';
 import { describeError, ProbeError, socketFailureKind } from './probe-error';
 
 export interface ProbeOptions {
@@ -22,21 +23,11 @@ export interface ProbeOptions {
 }
 
 const MAX_LINE = 64 * 1024;
-const contexts = new Map<string, SecureContext>();
-
 function tlsOptions(server: MailServer): ConnectionOptions {
-  let secureContext: SecureContext | undefined;
-  if (server.ca) {
-    secureContext = contexts.get(server.ca);
-    if (!secureContext) {
-      secureContext = createSecureContext({ ca: [...rootCertificates, server.ca], minVersion: 'TLSv1.2' });
-      contexts.set(server.ca, secureContext);
-    }
-  }
   return {
     host: server.host,
     servername: isIP(server.host) ? undefined : server.host,
-    secureContext,
+    secureContext: server.ca ? secureContextTrusting(server.ca) : undefined,
     minVersion: 'TLSv1.2',
     rejectUnauthorized: true,
   };

@@ -11,8 +11,9 @@
  * CAPABILITY, STARTTLS, AUTHENTICATE XOAUTH2 with SASL-IR, LIST, STATUS, LOGOUT.
  */
 import { connect as netConnect, isIP, Socket } from 'node:net';
-import { connect as tlsConnect, ConnectionOptions, createSecureContext, rootCertificates, SecureContext, TLSSocket } from 'node:tls';
+import { connect as tlsConnect, ConnectionOptions, TLSSocket } from 'node:tls';
 import { MailServer, XOAuth2Credentials } from '../server';
+import { secureContextTrusting } from '../tls-trust';
 import { ConnectionLostError, LoginRefusedError, CommandFailedError } from './failures';
 import { ImapTrace } from './protocol-trace';
 import { ImapResponse, parseResponse, ResponseFramer, TaggedStatus, UntaggedData } from './response-parser';
@@ -38,19 +39,6 @@ interface Burst {
   completions: TaggedStatus[];
   left: number;
   done(): void;
-}
-
-/** Building a context from ~140 system roots plus the account's CA costs milliseconds: once per CA. */
-const contexts = new Map<string, SecureContext>();
-
-function secureContextTrusting(ca: string): SecureContext {
-  let context = contexts.get(ca);
-  if (!context) {
-    // The account's CA is trusted beside the system's, never instead of them.
-    context = createSecureContext({ ca: [...rootCertificates, ca] });
-    contexts.set(ca, context);
-  }
-  return context;
 }
 
 export function tlsOptions(server: MailServer): ConnectionOptions {

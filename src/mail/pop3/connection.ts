@@ -4,10 +4,11 @@
  * `readDataLines`; what a reply means is for them to say.
  */
 import { isIP, Socket, connect as connectTcp } from 'node:net';
-import { connect as connectTls, ConnectionOptions, createSecureContext, rootCertificates, SecureContext, TLSSocket } from 'node:tls';
+import { connect as connectTls, ConnectionOptions, TLSSocket } from 'node:tls';
 import { ExplainedError } from '../../errors';
 import { Redactor } from '../../diagnostics/redact';
 import { MailLog, MailServer, silentLog } from '../server';
+import { secureContextTrusting } from '../tls-trust';
 import {
   address, badGreeting, connectionDropped, isUnreachableError, lineTooLong, protocolError, serverRefused,
   timedOut, tlsFailure, unreachable,
@@ -35,24 +36,12 @@ interface LineWaiter {
   reject(error: Error): void;
 }
 
-/** Parsing the system's root certificates costs tens of milliseconds, so each CA file's context is made once. */
-const contexts = new Map<string, SecureContext>();
-
-function contextTrusting(ca: string): SecureContext {
-  let context = contexts.get(ca);
-  if (!context) {
-    context = createSecureContext({ ca: [...rootCertificates, ca], minVersion: 'TLSv1.2' });
-    contexts.set(ca, context);
-  }
-  return context;
-}
-
 /** The account's CA is trusted beside the system's, never instead of it; verification stays on. */
 function tlsOptions(server: MailServer): ConnectionOptions {
   return {
     host: server.host,
     servername: isIP(server.host) ? undefined : server.host,
-    secureContext: server.ca ? contextTrusting(server.ca) : undefined,
+    secureContext: server.ca ? secureContextTrusting(server.ca) : undefined,
     minVersion: 'TLSv1.2',
     rejectUnauthorized: true,
   };
