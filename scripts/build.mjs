@@ -1,7 +1,8 @@
 // Bundles the extension with esbuild: `node scripts/build.mjs` for development (source maps),
-// `--production` for the VSIX (minified, no source maps). Two bundles: dist/extension.js (what
-// activation loads: wiring and UI) and dist/core.js (MSAL, IMAP, SMTP, POP3, parsing), which the
-// first command that needs it loads through src/ui/core-loader.ts.
+// `--production` for the VSIX (minified, no source maps). Three bundles: dist/extension.js (what
+// activation loads: wiring and UI), dist/core.js (MSAL, IMAP, SMTP, POP3, parsing), which the
+// first command that needs it loads through src/ui/core-loader.ts, and dist/body-worker.js, the
+// thread that encodes message bodies and renders Markdown (src/mail/compose/body-encoder.ts starts it).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ export async function bundle({ production }) {
   await Promise.all([
     build({ ...common, entryPoints: [join(root, 'src', 'extension.ts')], outfile: join(root, 'dist', 'extension.js'), plugins: [coreIsSeparate] }),
     build({ ...common, entryPoints: [join(root, 'src', 'core.ts')], outfile: join(root, 'dist', 'core.js') }),
+    build({ ...common, entryPoints: [join(root, 'src', 'mail', 'compose', 'body-worker.ts')], outfile: join(root, 'dist', 'body-worker.js') }),
   ]);
 }
 

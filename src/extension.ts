@@ -12,6 +12,7 @@ import { checkPop3Command } from './ui/commands/check-pop3';
 import { testConnectionCommand } from './ui/commands/test-connection';
 import { showTokenDetailsCommand } from './ui/commands/token-details';
 import type { ProtocolArgument } from './ui/diagnostics/pick-protocol';
+import { loadedCore } from './ui/core-loader';
 import { createLog } from './ui/log';
 import { reportSettingsProblems } from './ui/settings-problems';
 import { sendDocumentCommand } from './ui/send/send-document';
@@ -89,8 +90,9 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
   return { mailboxes: tree, unreadStatus };
 }
 
-/** Logs the IMAP sessions out; every other disposable is registered on the context. */
+/** Logs the IMAP sessions out and stops the message body encoder's thread; every other disposable is registered on the context. */
 export async function deactivate(): Promise<void> {
   await sessions?.closeAll();
   sessions = undefined;
+  await loadedCore()?.stopBodyEncoder();
 }

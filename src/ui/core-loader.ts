@@ -11,3 +11,8 @@ export function loadCore(): typeof Core {
   core ??= require('../core') as typeof Core;
   return core;
 }
+
+/** The core if a command has loaded it, without loading it (for deactivation). */
+export function loadedCore(): typeof Core | undefined {
+  return core;
+}

@@ -6,7 +6,7 @@
  * both alike; each side's median is reported.
  */
 import { generateKeyPairSync, KeyObject, randomUUID, sign } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -99,6 +99,23 @@ const folders = await listFolders(connection, { statusQuery: { unseen: true } })
   return parts.join('');
 }
 
+/** Messages delivered to a Maildir so far (new and read). */
+function delivered(maildir: string): number {
+  return ['new', 'cur'].reduce((n, sub) => n + (existsSync(join(maildir, sub)) ? readdirSync(join(maildir, sub)).length : 0), 0);
+}
+
+/**
+ * Waits until Postfix has handed the last message to Dovecot, so every run's message is known
+ * to have arrived and no run shares the machine with the delivery of the one before.
+ */
+async function settled(maildir: string, expected: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (delivered(maildir) < expected) {
+    if (Date.now() > deadline) throw new Error(`only ${delivered(maildir)} of ${expected} messages arrived in ${maildir}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** Starts its own mail servers (Postfix, Dovecot), runs the benchmark, stops them. */
 export async function benchSend(options: SendBenchOptions = {}): Promise<SendBenchResult> {
   const runs = options.runs ?? 5;
@@ -141,9 +158,15 @@ export async function benchSend(options: SendBenchOptions = {}): Promise<SendBen
       return performance.now() - started;
     };
 
+    const bobMaildir = join(stateDir, 'mail', 'mailboxes', BOB, 'Maildir');
+    let sent = 0;
+    const quiet = () => settled(bobMaildir, ++sent);
+
     // Warm-up: the first send pays for Postfix's processes and the code's first load.
     const warm = await product();
+    await quiet();
     await baseline(warm.raw);
+    await quiet();
     const samples: number[] = [];
     const composeSamples: number[] = [];
     const sendSamples: number[] = [];
@@ -151,11 +174,13 @@ export async function benchSend(options: SendBenchOptions = {}): Promise<SendBen
     let messageBytes = warm.raw.length;
     for (let i = 0; i < runs; i++) {
       const run = await product();
+      await quiet();
       samples.push(run.ms);
       composeSamples.push(run.composeMs);
       sendSamples.push(run.sendMs);
       messageBytes = run.raw.length;
       baselineSamples.push(await baseline(run.raw));
+      await quiet();
     }
     const value = median(samples);
     const base = median(baselineSamples);

@@ -143,6 +143,6 @@ describe('Send Current Document in the browser (UI)', function () {
     const received = await inboxMessage(BOB, messageId);
     assert.equal(received.subject, heading);
     assert.equal(received.from?.text, ALICE);
-    assert.match(String(received.html), /<strong>new<\/strong>/);
+    assert.match(String(received.html), /<(strong|b)>new<\/\1>/);
   });
 });

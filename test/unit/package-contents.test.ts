@@ -10,16 +10,16 @@ describe('The VSIX and the bundles', () => {
     this.timeout(20000);
     // As `npm run package` lists them: `--no-dependencies` means no package manager walk.
     const files = await listFiles({ cwd: root, packageManager: PackageManager.None });
-    const unexpected = files.filter((f) => !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/(extension|core)\.js|media\/[\w-]+\.svg|media\/walkthrough\/[\w-]+\.md)$/.test(f));
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/(extension|core|body-worker)\.js|media\/[\w-]+\.svg|media\/walkthrough\/[\w-]+\.md)$/.test(f));
     assert.deepEqual(unexpected, []);
-    assert.ok(files.includes('dist/extension.js') && files.includes('dist/core.js'), files.join(', '));
+    assert.ok(['dist/extension.js', 'dist/core.js', 'dist/body-worker.js'].every((f) => files.includes(f)), files.join(', '));
   });
 
   it('activation loads no MSAL or mail library: they are only in the core bundle', () => {
     const activation = readFileSync(join(root, 'dist', 'extension.js'), 'utf8');
     const core = readFileSync(join(root, 'dist', 'core.js'), 'utf8');
-    // A string of each library that survives minification: @azure/msal-node, imapflow, nodemailer, mailparser (libmime), markdown-it.
-    const libraries = ['msal-node', 'IMAP4rev1', 'nodemailer', 'libmime', 'markdown-it'];
+    // A string of each library that survives minification: @azure/msal-node, imapflow, nodemailer, mailparser (libmime), markdown-wasm (md4c).
+    const libraries = ['msal-node', 'IMAP4rev1', 'nodemailer', 'libmime', 'PERMISSIVE_WWW_AUTOLINKS'];
     assert.deepEqual(libraries.filter((name) => activation.includes(name)), []);
     assert.deepEqual(libraries.filter((name) => !core.includes(name)), []);
   });

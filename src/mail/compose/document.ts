@@ -6,7 +6,7 @@
  */
 import { basename, extname } from 'node:path';
 import { FrontMatterHeaders, parseFrontMatter } from './front-matter';
-import { firstMarkdownHeading, renderMarkdown } from './markdown';
+import { firstMarkdownHeading } from './markdown';
 
 export interface DocumentToSend {
   /** The whole text of the document, as it is in the editor (saved or not). */
@@ -31,8 +31,8 @@ export interface DraftAttachment {
 export interface MessageBody {
   /** The text/plain part: the Markdown source, the plain text, or a line about the attachment. */
   text: string;
-  /** The rendered Markdown (a fragment; `createDraft` makes the complete HTML document). */
-  bodyHtml?: string;
+  /** `text` is Markdown: the message also has an HTML part rendered from it (when it is built). */
+  markdown?: boolean;
   attachments: DraftAttachment[];
 }
 
@@ -92,11 +92,10 @@ export function composeFromDocument(document: DocumentToSend): ComposedDocument 
     };
   }
   if (isMarkdown(document.languageId)) {
-    const rendered = renderMarkdown(text);
     return {
       headers,
-      suggestedSubject: rendered.firstHeading ?? fileTitle,
-      body: { text, bodyHtml: rendered.bodyHtml, attachments: [] },
+      suggestedSubject: firstMarkdownHeading(text) ?? fileTitle,
+      body: { text, markdown: true, attachments: [] },
     };
   }
   return { headers, suggestedSubject: fileTitle, body: { text, attachments: [] } };

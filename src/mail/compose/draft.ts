@@ -6,7 +6,6 @@
 import { ExplainedError } from '../../errors';
 import { AddressInput, MailAddress, parseAddressList } from './addresses';
 import { DraftAttachment, MessageBody } from './document';
-import { htmlDocument } from './markdown';
 
 export interface DraftMessage {
   from: MailAddress;
@@ -14,8 +13,8 @@ export interface DraftMessage {
   cc: MailAddress[];
   bcc: MailAddress[];
   subject: string;
-  /** A complete HTML document (Markdown), sent with `text` as its plain-text alternative. */
-  html?: string;
+  /** `text` is Markdown: the message has an HTML part rendered from it, with `text` as its plain-text alternative. */
+  markdown?: boolean;
   text: string;
   attachments: DraftAttachment[];
   /** About how many bytes the message takes on the wire, for the confirmation. */
@@ -70,24 +69,43 @@ export function validateSender(from: string | MailAddress): MailAddress {
   return list[0];
 }
 
-/** What a text part costs once encoded: 7bit as is, else quoted-printable or base64, whichever nodemailer would pick is at most this. */
-function encodedBytes(content: string): number {
+/** Whether the text has a line of more than 998 characters in its first 64 KB (the estimate must stay cheap on a large document). */
+function hasLongLine(text: string): boolean {
+  const end = Math.min(text.length, 65536);
+  for (let start = 0; start < end;) {
+    const lineEnd = text.indexOf('\n', start);
+    const stop = lineEnd < 0 ? text.length : lineEnd;
+    if (stop - start > 998) return true;
+    start = stop + 1;
+  }
+  return false;
+}
+
+/** What a text part costs on the wire: as it is (7bit or 8bit) when its lines allow, which is usual; else about a tenth more. */
+function textBytes(content: string): number {
   const bytes = Buffer.byteLength(content, 'utf8');
-  if (bytes === content.length) return bytes + Math.ceil(bytes / 76) * 3;
-  const nonAscii = bytes - content.length;
-  const quotedPrintable = bytes + nonAscii * 3 + Math.ceil(bytes / 73) * 3;
-  const base64 = Math.ceil(bytes / 3) * 4 + Math.ceil(bytes / 57) * 2;
-  return Math.min(quotedPrintable, base64);
+  return hasLongLine(content) ? Math.round(bytes * 1.1) : bytes;
+}
+
+/** An attachment goes in base64: 4 bytes for 3, in lines of 76. */
+function attachmentBytes(content: string): number {
+  const bytes = Buffer.byteLength(content, 'utf8');
+  return Math.ceil(bytes / 3) * 4 + Math.ceil(bytes / 57) * 2;
 }
 
 const HEADER_BYTES = 900;
 const PART_HEADER_BYTES = 150;
 
+/** Rendered Markdown is about half again as long as its source, plus the document's head and style. */
+const HTML_PER_MARKDOWN = 1.5;
+const HTML_DOCUMENT_BYTES = 1500;
+
 export function estimateSize(draft: Omit<DraftMessage, 'sizeBytes'>): number {
   const addresses = [draft.from, ...draft.to, ...draft.cc].reduce((n, a) => n + a.address.length + (a.name?.length ?? 0) * 3 + 8, 0);
-  const parts = [draft.text, ...(draft.html ? [draft.html] : []), ...draft.attachments.map((a) => a.content)];
-  return HEADER_BYTES + addresses + draft.subject.length * 3
-    + parts.reduce((n, part) => n + PART_HEADER_BYTES + encodedBytes(part), 0);
+  const text = textBytes(draft.text);
+  const html = draft.markdown ? PART_HEADER_BYTES + Math.round(text * HTML_PER_MARKDOWN) + HTML_DOCUMENT_BYTES : 0;
+  return HEADER_BYTES + addresses + draft.subject.length * 3 + PART_HEADER_BYTES + text + html
+    + draft.attachments.reduce((n, a) => n + PART_HEADER_BYTES + attachmentBytes(a.content), 0);
 }
 
 /** Builds the draft from the headers (front matter and prompts) and a composed body. */
@@ -99,7 +117,7 @@ export function createDraft(headers: DraftHeaders, body: MessageBody): DraftMess
     from,
     ...recipients,
     subject,
-    ...(body.bodyHtml !== undefined ? { html: htmlDocument(body.bodyHtml, subject) } : {}),
+    ...(body.markdown ? { markdown: true } : {}),
     text: body.text,
     attachments: body.attachments,
   };

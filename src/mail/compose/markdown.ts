@@ -1,52 +1,107 @@
 /**
- * Markdown to the HTML part of a message: markdown-it renders the body, and the result is
- * wrapped into a small complete document (UTF-8, a readable style that mail clients keep).
- * Raw HTML in the Markdown is shown as text, not passed through: what arrives is what the
- * Markdown says.
+ * Markdown to the HTML part of a message. md4c (C, compiled to WebAssembly: `markdown-wasm`)
+ * renders CommonMark with GitHub's tables, strikethrough, task lists and bare links; it renders
+ * 5 MB in about a tenth of the time markdown-it takes, which is what lets a large document go
+ * out about as fast as its bytes travel. The result is wrapped into a small complete document
+ * (UTF-8, a readable style that mail clients keep).
+ *
+ * What arrives is what the Markdown says: raw HTML is shown as text, not passed through, and
+ * links to `javascript:`, `vbscript:`, `file:` and `data:` (other than images) lose their target.
+ * Headings get GitHub-style ids, so a table of contents (`[Changes](#changes)`) still works in
+ * the clients that follow in-message links.
  */
-import MarkdownIt from 'markdown-it';
+import { parse, ParseFlags } from 'markdown-wasm';
 
-export interface RenderedMarkdown {
-  /** The rendered body, to be wrapped by `htmlDocument`. */
-  bodyHtml: string;
-  /** The text of the first heading (`#` or underlined), if the document has one. */
-  firstHeading?: string;
+const FLAGS = ParseFlags.COLLAPSE_WHITESPACE | ParseFlags.PERMISSIVE_URL_AUTO_LINKS | ParseFlags.PERMISSIVE_WWW_AUTOLINKS
+  | ParseFlags.PERMISSIVE_EMAIL_AUTO_LINKS | ParseFlags.TABLES | ParseFlags.STRIKETHROUGH | ParseFlags.TASK_LISTS | ParseFlags.NO_HTML;
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: '\'', nbsp: '\u00a0' };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (all, name: string) => {
+    if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? all;
+    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
+  });
 }
 
-let renderer: MarkdownIt.MarkdownIt | undefined;
-
-function markdownIt(): MarkdownIt.MarkdownIt {
-  renderer ??= new MarkdownIt({ html: false, linkify: true, typographer: false });
-  return renderer;
+/** A link or image target that must not be followed: scripts, local files, data other than images. */
+function unsafeTarget(url: string, image: boolean): boolean {
+  // Browsers decode character references in attributes and ignore blanks in a scheme.
+  const target = [...decodeEntities(url.slice(0, 80))].filter((c) => c.charCodeAt(0) > 0x20).join('').toLowerCase();
+  if (/^(?:javascript|vbscript|file):/.test(target)) return true;
+  return target.startsWith('data:') && !(image && /^data:image\/(?:gif|png|jpeg|webp);/.test(target));
 }
 
-function headingText(tokens: MarkdownIt.Token[]): string | undefined {
-  const open = tokens.findIndex((t) => t.type === 'heading_open');
-  if (open < 0) return undefined;
-  const text = (tokens[open + 1]?.children ?? [])
-    .filter((t) => t.type === 'text' || t.type === 'code_inline' || t.type === 'softbreak')
-    .map((t) => (t.type === 'softbreak' ? ' ' : t.content))
-    .join('')
-    .replace(/\s+/g, ' ')
-    .trim();
+const TARGET = /(<a href="|<img src=")([^"]*)"/g;
+
+/** The rendered body (a fragment: `htmlDocument` makes the complete document), unsafe targets emptied. */
+export function renderMarkdown(source: string | Uint8Array): string {
+  return parse(source, { parseFlags: FLAGS })
+    .replace(TARGET, (all, attribute: string, url: string) => (unsafeTarget(url, attribute.startsWith('<img')) ? `${attribute}"` : all));
+}
+
+const TARGET_STARTS = [Buffer.from('<a href="'), Buffer.from('<img src="')];
+/** First bytes of a target that needs a closer look: a character reference, `javascript:`, `vbscript:`, `file:`, `data:`, a blank. */
+const SUSPECT_FIRST = new Set([...'&jJvVfFdD'].map((c) => c.charCodeAt(0)));
+
+/** Whether some target in rendered bytes could be unsafe (a quick look at first bytes only). */
+function maySuspectTarget(html: Buffer): boolean {
+  for (const marker of TARGET_STARTS) {
+    for (let at = html.indexOf(marker); at >= 0; at = html.indexOf(marker, at + marker.length)) {
+      const first = html[at + marker.length];
+      if (SUSPECT_FIRST.has(first) || first <= 0x20) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The rendered body as UTF-8 bytes, valid until the next rendering. Straight from md4c when no
+ * target needs a closer look (the usual case), which saves decoding and encoding a large body.
+ */
+export function renderMarkdownBytes(source: string | Uint8Array): Uint8Array {
+  const bytes = parse(source, { parseFlags: FLAGS, bytes: true });
+  if (!maySuspectTarget(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) return bytes;
+  return Buffer.from(renderMarkdown(source), 'utf8');
+}
+
+/** The text of the first `<h1>`…`<h6>` of rendered HTML, without its markup. */
+function firstHeadingOf(html: string): string | undefined {
+  const match = /<h([1-6])>([\s\S]*?)<\/h\1>/.exec(html);
+  if (!match) return undefined;
+  const text = decodeEntities(match[2].replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
   return text || undefined;
 }
 
-/** Parses once, for both the HTML and the first heading. */
-export function renderMarkdown(source: string): RenderedMarkdown {
-  const md = markdownIt();
-  const tokens = md.parse(source, {});
-  return { bodyHtml: md.renderer.render(tokens, md.options, {}), firstHeading: headingText(tokens) };
-}
+/** Lines that may start or end a heading (`# …`, or the `===`/`---` under a paragraph), quoted or not. */
+const HEADING_LINE = /^[ \t>]*(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)/gm;
+/** After this many lines that turned out not to be headings (a shell comment in a code block…), render the whole document once. */
+const PREFIX_TRIES = 8;
 
-/** The text of the first heading, without rendering. */
+/**
+ * The text of the first heading (`#` or underlined), if the document has one. Renders only the
+ * document up to the first line that can end a heading, so a large document costs no more than
+ * its first section.
+ */
 export function firstMarkdownHeading(source: string): string | undefined {
-  return headingText(markdownIt().parse(source, {}));
+  HEADING_LINE.lastIndex = 0;
+  for (let tries = 0; tries < PREFIX_TRIES; tries++) {
+    const match = HEADING_LINE.exec(source);
+    if (!match) return undefined;
+    const lineEnd = source.indexOf('\n', match.index);
+    const end = lineEnd < 0 ? source.length : lineEnd + 1;
+    const heading = firstHeadingOf(renderMarkdown(source.slice(0, end)));
+    if (heading !== undefined) return heading;
+    HEADING_LINE.lastIndex = end;
+  }
+  return firstHeadingOf(renderMarkdown(source));
 }
 
 const STYLE = `body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; font-size: 15px; line-height: 1.5; color: #1f2328; max-width: 46em; margin: 0 auto; padding: 16px; }
 h1, h2 { border-bottom: 1px solid #d1d9e0; padding-bottom: .3em; }
 a { color: #0969da; }
+a.anchor { display: none; }
 code, pre { font-family: Consolas, "SF Mono", Menlo, monospace; font-size: 90%; }
 code { background: #f6f8fa; padding: .1em .3em; border-radius: 4px; }
 pre { background: #f6f8fa; padding: 12px; border-radius: 6px; overflow: auto; }
@@ -62,7 +117,13 @@ function escapeHtml(text: string): string {
 
 /** A complete HTML document around a rendered body. */
 export function htmlDocument(bodyHtml: string, title: string): string {
-  return `<!DOCTYPE html>
+  const { head, tail } = htmlDocumentAround(title);
+  return `${head}${bodyHtml}${tail}`;
+}
+
+/** What goes before and after the rendered body in the document. */
+export function htmlDocumentAround(title: string): { head: string; tail: string } {
+  const head = `<!DOCTYPE html>
 <html>
 <head>
 <meta charset="utf-8">
@@ -73,7 +134,6 @@ ${STYLE}
 </style>
 </head>
 <body>
-${bodyHtml}</body>
-</html>
 `;
+  return { head, tail: '</body>\n</html>\n' };
 }

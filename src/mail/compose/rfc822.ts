@@ -2,10 +2,18 @@
  * The draft as the bytes that go over SMTP (RFC 5322, MIME, UTF-8 headers encoded by
  * nodemailer). Built once: the same bytes are sent and, where the server does not keep a copy
  * itself, appended to the Sent folder over IMAP.
+ *
+ * The bytes are built as a stream, so that sending can start before they are complete: the
+ * body parts are encoded (and Markdown rendered) on a worker thread (./body-encoder), the text
+ * part first; nodemailer puts the parts together and encodes the headers.
  */
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { DraftMessage } from './draft';
+import { encodeBody } from './body-encoder';
+import { textBodyPart } from './body-parts';
+import { MessageBytes, streamOf } from './message-bytes';
 
 export interface Rfc822Message {
   raw: Buffer;
@@ -15,37 +23,40 @@ export interface Rfc822Message {
   envelope: { from: string; to: string[] };
 }
 
+/** A message being built: what is known at once, and its bytes as they come. */
+export interface OutgoingMessage extends Omit<Rfc822Message, 'raw'> {
+  /** All the bytes, once built; rejects if building fails. */
+  raw: Promise<Buffer>;
+  /** The bytes from the first, as they are built (a new stream each call). */
+  stream(): Readable;
+}
+
 export interface BuildOptions {
   date?: Date;
   messageId?: string;
-}
-
-/** CRLF line ends: the bytes go to SMTP and, unchanged, to IMAP APPEND, which requires them. */
-function crlf(text: string): string {
-  return text.replace(/\r?\n|\r/g, '\r\n');
-}
-
-/**
- * Quoted-printable keeps mostly-Latin text readable and about its size; text that is mostly
- * other scripts is smaller in base64. Decided here from the UTF-8 length, which is much cheaper
- * on a large document than nodemailer's character-by-character guess.
- */
-function transferEncoding(text: string): 'quoted-printable' | 'base64' {
-  const extraBytes = Buffer.byteLength(text, 'utf8') - text.length;
-  return extraBytes > text.length / 3 ? 'base64' : 'quoted-printable';
-}
-
-function textPart(text: string, contentType: string) {
-  const content = crlf(text);
-  return { content, contentType, contentTransferEncoding: transferEncoding(content) };
 }
 
 function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).replace(/[^A-Za-z0-9.-]/g, '') || 'localhost';
 }
 
-export async function buildRfc822(draft: DraftMessage, options: BuildOptions = {}): Promise<Rfc822Message> {
-  const messageId = options.messageId ?? `<${randomUUID()}@${domainOf(draft.from.address)}>`;
+/** A new Message-ID for a message from `from`: `<uuid@domain>`. */
+export function newMessageId(from: string): string {
+  return `<${randomUUID()}@${domainOf(from)}>`;
+}
+
+/** Who receives the message (Bcc included, each once) and who sends it. */
+export function envelopeOf(draft: DraftMessage): Rfc822Message['envelope'] {
+  const recipients = [...draft.to, ...draft.cc, ...draft.bcc].map((a) => a.address);
+  return { from: draft.from.address, to: [...new Set(recipients)] };
+}
+
+/** Starts building the message; `stream()` can be sent at once. */
+export function startRfc822(draft: DraftMessage, options: BuildOptions = {}): OutgoingMessage {
+  const messageId = options.messageId ?? newMessageId(draft.from.address);
+  const body = encodeBody(draft.text, draft.markdown ? draft.subject : undefined);
+  // One text part and nothing else: the message is that part, its headers the message's.
+  const single = !body.html && draft.attachments.length === 0;
   const composer = new MailComposer({
     from: { name: draft.from.name ?? '', address: draft.from.address },
     to: draft.to.map((a) => ({ name: a.name ?? '', address: a.address })),
@@ -53,8 +64,8 @@ export async function buildRfc822(draft: DraftMessage, options: BuildOptions = {
     subject: draft.subject,
     messageId,
     date: options.date ?? new Date(),
-    text: textPart(draft.text, 'text/plain; charset=utf-8'),
-    html: draft.html !== undefined ? textPart(draft.html, 'text/html; charset=utf-8') : undefined,
+    text: single ? '' : { raw: textBodyPart(body.text) },
+    html: body.html ? { raw: streamOf(body.html) } : undefined,
     // A file arrives byte for byte, its own line ends included: base64.
     attachments: draft.attachments.map((a) => ({
       filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'utf8'), contentTransferEncoding: 'base64',
@@ -62,7 +73,25 @@ export async function buildRfc822(draft: DraftMessage, options: BuildOptions = {
     disableFileAccess: true,
     disableUrlAccess: true,
   });
-  const raw = await composer.compile().build();
-  const recipients = [...draft.to, ...draft.cc, ...draft.bcc].map((a) => a.address);
-  return { raw, messageId, envelope: { from: draft.from.address, to: [...new Set(recipients)] } };
+  const root = composer.compile();
+  let stream: Readable;
+  if (single) {
+    root.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    root.setHeader('Content-Transfer-Encoding', body.text.encoding);
+    const headers = Buffer.from(`${root.buildHeaders()}\r\n\r\n`, 'latin1');
+    stream = Readable.from((async function* () {
+      yield headers;
+      yield* body.text.pieces;
+    })(), { objectMode: false });
+  } else {
+    stream = root.createReadStream();
+  }
+  const bytes = new MessageBytes(stream);
+  return { messageId, envelope: envelopeOf(draft), raw: bytes.all, stream: () => bytes.stream() };
+}
+
+/** The whole message, built. */
+export async function buildRfc822(draft: DraftMessage, options: BuildOptions = {}): Promise<Rfc822Message> {
+  const message = startRfc822(draft, options);
+  return { raw: await message.raw, messageId: message.messageId, envelope: message.envelope };
 }

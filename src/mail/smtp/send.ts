@@ -11,7 +11,6 @@
  * Nothing is half-sent: addresses are checked before connecting, and when the server refuses
  * any recipient the connection is dropped before the message body, so nobody gets it.
  */
-import { rootCertificates } from 'node:tls';
 import { isIP } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
@@ -19,8 +18,9 @@ import type { XOAuth2ProvisionCallback } from 'nodemailer/lib/xoauth2';
 import { Redactor } from '../../diagnostics/redact';
 import { ExplainedError, isExplained } from '../../errors';
 import { DraftMessage, validateRecipients, validateSender } from '../compose/draft';
-import { buildRfc822, Rfc822Message } from '../compose/rfc822';
+import { OutgoingMessage, Rfc822Message, startRfc822 } from '../compose/rfc822';
 import { CredentialsProvider, MailLog, MailServer, silentLog, XOAuth2Credentials } from '../server';
+import { secureContextTrusting } from '../tls-trust';
 import { SmtpDialogue } from './dialogue';
 import { explainSmtpFailure, SendContext, SmtpFailure } from './explain';
 import { smtpTraceLogger } from './trace';
@@ -66,7 +66,7 @@ function transportOptions(server: MailServer, user: string, accessToken: string,
     secure: server.security === 'tls',
     requireTLS: server.security === 'starttls',
     tls: {
-      ...(server.ca ? { ca: [...rootCertificates, server.ca] } : {}),
+      ...(server.ca ? { secureContext: secureContextTrusting(server.ca) } : {}),
       ...(isIP(server.host) ? {} : { servername: server.host }),
       minVersion: 'TLSv1.2',
     },
@@ -120,8 +120,23 @@ function cancelled(): ExplainedError {
   return new ExplainedError('Sending was cancelled. Nothing was sent.', 'Send again when you are ready.', { code: 'send-cancelled', actions: ['retry'] });
 }
 
-/** Sends bytes that are already built; `sendMessage` builds and checks them first. */
-export async function sendRfc822(server: MailServer, credentials: CredentialsProvider, message: Rfc822Message, context: { from: string; sizeBytes?: number },
+function isOutgoing(message: Rfc822Message | OutgoingMessage): message is OutgoingMessage {
+  return 'stream' in message;
+}
+
+async function builtBytes(raw: Buffer | Promise<Buffer>): Promise<Buffer> {
+  try {
+    return await raw;
+  } catch (error) {
+    if (isExplained(error)) throw error;
+    throw new ExplainedError(`The message could not be built, so nothing was sent: ${(error as Error).message}`,
+      'Try again; if it fails again, send the document as an attachment (setting `exchangeMail.send.asAttachment`) and report the problem.',
+      { code: 'build-failed', actions: ['retry', 'showLog'], cause: error });
+  }
+}
+
+/** Sends the bytes, built or being built (then DATA waits for what is not there yet); `sendMessage` checks the draft first. */
+export async function sendRfc822(server: MailServer, credentials: CredentialsProvider, message: Rfc822Message | OutgoingMessage, context: { from: string; sizeBytes?: number },
   options: SendOptions = {}): Promise<SendResult> {
   const log = options.log ?? silentLog;
   const redactor = new Redactor();
@@ -157,21 +172,26 @@ export async function sendRfc822(server: MailServer, credentials: CredentialsPro
       smtpTraceLogger(log, redactor, dialogue), options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT));
     const attemptRenewed = renewed;
     try {
-      log.info(`SMTP: sending ${message.messageId} (${message.raw.length} bytes) through ${server.host}:${server.port} as ${current.user}`);
+      // Declared in MAIL FROM, and checked against the server's SIZE: the estimate while the bytes are still being built (RFC 1870 asks no more).
+      const size = isOutgoing(message) ? context.sizeBytes : message.raw.length;
+      log.info(`SMTP: sending ${message.messageId}${size === undefined ? '' : ` (${isOutgoing(message) ? 'about ' : ''}${size} bytes)`} through ${server.host}:${server.port} as ${current.user}`);
       const info = await transport.sendMail({
-        envelope: { ...message.envelope, size: message.raw.length },
-        raw: message.raw,
+        envelope: { ...message.envelope, ...(size === undefined ? {} : { size }) },
+        raw: isOutgoing(message) ? message.stream() : message.raw,
         signal: stop.signal,
       });
-      log.info(`SMTP: sent ${message.messageId}: ${info.response}`);
+      const raw = await builtBytes(message.raw);
+      log.info(`SMTP: sent ${message.messageId} (${raw.length} bytes): ${info.response}`);
       return {
         messageId: message.messageId,
         accepted: info.accepted.map(String),
         rejected: info.rejected.map(String),
         response: info.response,
-        raw: message.raw,
+        raw,
       };
     } catch (error) {
+      // A message that could not be built is what went wrong, whatever the connection said about it.
+      if (isOutgoing(message)) await builtBytes(message.raw);
       if (options.signal?.aborted && !dialogue.refusedRecipients.length) throw cancelled();
       const failure = failureOf(error as SmtpError, dialogue, renewed);
       if (!attemptRenewed && !renewed && isTokenRefusal(failure)) {
@@ -192,7 +212,7 @@ export async function sendRfc822(server: MailServer, credentials: CredentialsPro
 }
 
 /**
- * Checks the draft, builds its bytes and sends them. Fails with an ExplainedError: the
+ * Checks the draft, then builds its bytes while it connects, and sends them. Fails with an ExplainedError: the
  * address problems (`invalid-address`, `no-recipient`) before any connection, the server's
  * refusals and network problems after (see explain.ts for the codes).
  */
@@ -201,6 +221,6 @@ export async function sendMessage(server: MailServer, credentials: CredentialsPr
   validateSender(draft.from);
   validateRecipients(draft);
   if (options.signal?.aborted) throw cancelled();
-  const message = await buildRfc822(draft);
-  return sendRfc822(server, credentials, message, { from: draft.from.address, sizeBytes: draft.sizeBytes }, options);
+  // Built while the connection is set up: the token, TLS, the login and the envelope take about as long as a large document takes to render.
+  return sendRfc822(server, credentials, startRfc822(draft), { from: draft.from.address, sizeBytes: draft.sizeBytes }, options);
 }

@@ -45,7 +45,7 @@ describe('A Markdown document as a message', () => {
     assert.equal(parsed.text?.trimEnd(), SOURCE.trimEnd());
     const html = String(parsed.html);
     assert.match(html, /<meta charset="utf-8">/);
-    assert.match(html, /<h1>Release <em>1\.4<\/em> — “Größe”<\/h1>/);
+    assert.match(html, /<h1><a id="[^"]*" class="anchor" aria-hidden="true" href="#[^"]*"><\/a>Release <em>1\.4<\/em> — “Größe”<\/h1>/);
     assert.match(html, /<li>one<\/li>/);
     assert.match(html, /&lt;script&gt;/, 'raw HTML in the Markdown is shown, not run');
     assert.match(html, /<title>From front matter<\/title>/);
