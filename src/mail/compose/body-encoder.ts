@@ -1,25 +1,17 @@
 /**
- * The body parts of a message, made while the SMTP connection (token, TLS, login, envelope) is
- * set up: the text part piece by piece on this thread, and the HTML of a Markdown message on a
- * worker thread (./body-worker), so the extension host stays responsive while a large document
- * renders and the text part can be sent while the HTML is still being made. One worker, started
- * on first use and stopped after a minute without work; where no worker can start (or one
- * dies), the HTML is made on this thread.
+ * The HTML part of a Markdown message, rendered on a worker thread (./body-worker) while the
+ * SMTP connection (token, TLS, login, envelope) is set up and the text part is sent: the
+ * extension host stays responsive while a large document renders. One worker, started on first
+ * use and stopped after a minute without work; where no worker can start (or one dies), the
+ * HTML is made on this thread.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { asciiMarkdown, htmlBodyPart, TextBody, textBody } from './body-parts';
+import { asciiMarkdown, htmlBodyPart } from './body-parts';
 import type { HtmlJob, HtmlJobResult } from './body-worker';
 
 const IDLE_MS = 60_000;
-
-/** The parts (headers and body), as they are made. */
-export interface EncodedBody {
-  text: TextBody;
-  /** Only for Markdown. */
-  html?: Promise<Buffer>;
-}
 
 interface Pending {
   markdown: string;
@@ -113,12 +105,14 @@ class HtmlRenderer {
 
 const renderer = new HtmlRenderer();
 
-/** The body parts of a message from `text`, with an HTML part titled `htmlTitle` when the text is Markdown. */
-export function encodeBody(text: string, htmlTitle?: string): EncodedBody {
-  // The worker starts first: the text part is made on this thread meanwhile.
-  const html = htmlTitle !== undefined ? renderer.render(text, htmlTitle) : undefined;
-  html?.catch(() => undefined);
-  return { text: textBody(text), html };
+/**
+ * The HTML part rendered from `markdown`, titled `title`, on the worker thread. Starts on the
+ * next turn of the event loop, so that a connection opened right after goes first.
+ */
+export function renderHtmlPart(markdown: string, title: string): Promise<Buffer> {
+  const part = new Promise((resolve) => setImmediate(resolve)).then(() => renderer.render(markdown, title));
+  part.catch(() => undefined);
+  return part;
 }
 
 /** Stops the worker (on deactivation; a later message starts it again). */

@@ -36,12 +36,6 @@ function crlf(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n|\r|\n/g, '\r\n') : text.replace(/\n/g, '\r\n');
 }
 
-/** The plain-text body: how it is encoded, and its bytes as they are made. */
-export interface TextBody {
-  encoding: TransferEncoding;
-  pieces: AsyncIterable<Buffer>;
-}
-
 async function* asIsPieces(text: string): AsyncGenerator<Buffer> {
   for (let start = 0; start < text.length;) {
     await new Promise((resolve) => setImmediate(resolve));
@@ -53,24 +47,24 @@ async function* asIsPieces(text: string): AsyncGenerator<Buffer> {
   }
 }
 
-async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
+/**
+ * The plain-text body after the headers `headersFor` gives for its encoding, made piece by
+ * piece on this thread, from the next turn of the event loop on (the connection starts first):
+ * the text goes as it is (its line ends made CRLF) unless a line is too long for that.
+ */
+export async function* textPartPieces(text: string, headersFor: (encoding: TransferEncoding) => Buffer): AsyncGenerator<Buffer> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (textFitsAsIs(text)) {
+    yield headersFor(asciiMarkdown(text) ? '7bit' : '8bit');
+    yield* asIsPieces(text);
+    return;
+  }
+  const { encoding, bytes } = encodedBody([Buffer.from(text, 'utf8')], false);
+  yield headersFor(encoding);
   yield bytes;
 }
 
-/**
- * The plain-text body, made piece by piece on this thread while the connection is set up: the
- * text goes as it is (its line ends made CRLF) unless a line is too long for that.
- */
-export function textBody(text: string): TextBody {
-  if (textFitsAsIs(text)) return { encoding: asciiMarkdown(text) ? '7bit' : '8bit', pieces: asIsPieces(text) };
-  const { encoding, bytes } = encodedBody([Buffer.from(text, 'utf8')], false);
-  return { encoding, pieces: once(bytes) };
-}
-
-/** The text part: its headers, then the body. */
-export function textBodyPart(body: TextBody): Readable {
-  return Readable.from((async function* () {
-    yield partHeaders(TEXT, body.encoding);
-    yield* body.pieces;
-  })(), { objectMode: false });
+/** The text part of a multipart message: its headers, then the body. */
+export function textBodyPart(text: string): Readable {
+  return Readable.from(textPartPieces(text, (encoding) => partHeaders(TEXT, encoding)), { objectMode: false });
 }

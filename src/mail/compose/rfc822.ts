@@ -4,15 +4,16 @@
  * itself, appended to the Sent folder over IMAP.
  *
  * The bytes are built as a stream, so that sending can start before they are complete: the
- * body parts are encoded (and Markdown rendered) on a worker thread (./body-encoder), the text
- * part first; nodemailer puts the parts together and encodes the headers.
+ * text part is made piece by piece on this thread (./body-parts) while the HTML of a Markdown
+ * message renders on a worker thread (./body-encoder); nodemailer puts the parts together and
+ * encodes the headers.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { DraftMessage } from './draft';
-import { encodeBody } from './body-encoder';
-import { textBodyPart } from './body-parts';
+import { renderHtmlPart } from './body-encoder';
+import { textBodyPart, textPartPieces } from './body-parts';
 import { MessageBytes, streamOf } from './message-bytes';
 
 export interface Rfc822Message {
@@ -54,9 +55,9 @@ export function envelopeOf(draft: DraftMessage): Rfc822Message['envelope'] {
 /** Starts building the message; `stream()` can be sent at once. */
 export function startRfc822(draft: DraftMessage, options: BuildOptions = {}): OutgoingMessage {
   const messageId = options.messageId ?? newMessageId(draft.from.address);
-  const body = encodeBody(draft.text, draft.markdown ? draft.subject : undefined);
+  const html = draft.markdown ? renderHtmlPart(draft.text, draft.subject) : undefined;
   // One text part and nothing else: the message is that part, its headers the message's.
-  const single = !body.html && draft.attachments.length === 0;
+  const single = !html && draft.attachments.length === 0;
   const composer = new MailComposer({
     from: { name: draft.from.name ?? '', address: draft.from.address },
     to: draft.to.map((a) => ({ name: a.name ?? '', address: a.address })),
@@ -64,8 +65,8 @@ export function startRfc822(draft: DraftMessage, options: BuildOptions = {}): Ou
     subject: draft.subject,
     messageId,
     date: options.date ?? new Date(),
-    text: single ? '' : { raw: textBodyPart(body.text) },
-    html: body.html ? { raw: streamOf(body.html) } : undefined,
+    text: single ? '' : { raw: textBodyPart(draft.text) },
+    html: html ? { raw: streamOf(html) } : undefined,
     // A file arrives byte for byte, its own line ends included: base64.
     attachments: draft.attachments.map((a) => ({
       filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'utf8'), contentTransferEncoding: 'base64',
@@ -77,12 +78,10 @@ export function startRfc822(draft: DraftMessage, options: BuildOptions = {}): Ou
   let stream: Readable;
   if (single) {
     root.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    root.setHeader('Content-Transfer-Encoding', body.text.encoding);
-    const headers = Buffer.from(`${root.buildHeaders()}\r\n\r\n`, 'latin1');
-    stream = Readable.from((async function* () {
-      yield headers;
-      yield* body.text.pieces;
-    })(), { objectMode: false });
+    stream = Readable.from(textPartPieces(draft.text, (encoding) => {
+      root.setHeader('Content-Transfer-Encoding', encoding);
+      return Buffer.from(`${root.buildHeaders()}\r\n\r\n`, 'latin1');
+    }), { objectMode: false });
   } else {
     stream = root.createReadStream();
   }

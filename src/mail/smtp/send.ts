@@ -176,7 +176,8 @@ export async function sendRfc822(server: MailServer, credentials: CredentialsPro
       const size = isOutgoing(message) ? context.sizeBytes : message.raw.length;
       log.info(`SMTP: sending ${message.messageId}${size === undefined ? '' : ` (${isOutgoing(message) ? 'about ' : ''}${size} bytes)`} through ${server.host}:${server.port} as ${current.user}`);
       const info = await transport.sendMail({
-        envelope: { ...message.envelope, ...(size === undefined ? {} : { size }) },
+        // Text parts go as 8-bit where their lines allow: MAIL FROM says so (BODY=8BITMIME) where the server offers it.
+        envelope: { ...message.envelope, ...(size === undefined ? {} : { size }), use8BitMime: true },
         raw: isOutgoing(message) ? message.stream() : message.raw,
         signal: stop.signal,
       });

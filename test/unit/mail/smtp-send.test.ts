@@ -281,6 +281,7 @@ describe('Sending over SMTP with XOAUTH2', function () {
     assert.match(trace, /^SMTP S: 220 fake\.contoso\.test/m);
     assert.match(trace, /^SMTP C: AUTH XOAUTH2 \[redacted/m);
     assert.match(trace, /^SMTP C: RCPT TO:<bob@contoso\.test>/m);
+    assert.match(trace, /^SMTP C: MAIL FROM:<[^>]+>.* BODY=8BITMIME/m, 'MAIL FROM declares the 8-bit body the server offers to take');
     for (const token of [OLD, NEW]) {
       assert.ok(!trace.includes(token), 'a token reached the log');
       assert.ok(!trace.includes(Buffer.from(`user=${USER}\x01auth=Bearer ${token}\x01\x01`).toString('base64')), 'an XOAUTH2 payload reached the log');
