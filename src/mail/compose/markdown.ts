@@ -10,27 +10,28 @@
  * Headings get GitHub-style ids, so a table of contents (`[Changes](#changes)`) still works in
  * the clients that follow in-message links.
  */
+import { decodeHTML } from 'entities';
 import { parse, ParseFlags } from 'markdown-wasm';
 
 const FLAGS = ParseFlags.COLLAPSE_WHITESPACE | ParseFlags.PERMISSIVE_URL_AUTO_LINKS | ParseFlags.PERMISSIVE_WWW_AUTOLINKS
   | ParseFlags.PERMISSIVE_EMAIL_AUTO_LINKS | ParseFlags.TABLES | ParseFlags.STRIKETHROUGH | ParseFlags.TASK_LISTS | ParseFlags.NO_HTML;
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: '\'', nbsp: '\u00a0' };
+const BLOCKED_SCHEMES = new Set(['javascript', 'vbscript', 'file', 'data']);
 
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (all, name: string) => {
-    if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? all;
-    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
-  });
+/** A target as a browser reads it: character references decoded, tabs and line breaks dropped, leading blanks and controls trimmed. */
+function asBrowserReads(url: string): string {
+  const target = decodeHTML(url).replace(/[\t\n\r]/g, '');
+  let start = 0;
+  while (start < target.length && target.charCodeAt(start) <= 0x20) start++;
+  return target.slice(start);
 }
 
-/** A link or image target that must not be followed: scripts, local files, data other than images. */
+/** A link or image target (as md4c writes it in an attribute) that must not be followed: scripts, local files, data other than images. */
 function unsafeTarget(url: string, image: boolean): boolean {
-  // Browsers decode character references in attributes and ignore blanks in a scheme.
-  const target = [...decodeEntities(url.slice(0, 80))].filter((c) => c.charCodeAt(0) > 0x20).join('').toLowerCase();
-  if (/^(?:javascript|vbscript|file):/.test(target)) return true;
-  return target.startsWith('data:') && !(image && /^data:image\/(?:gif|png|jpeg|webp);/.test(target));
+  const target = asBrowserReads(url);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(target)?.[1].toLowerCase();
+  if (!scheme || !BLOCKED_SCHEMES.has(scheme)) return false;
+  return !(image && scheme === 'data' && /^data:image\/(?:gif|png|jpeg|webp);/i.test(target));
 }
 
 const TARGET = /(<a href="|<img src=")([^"]*)"/g;
@@ -42,7 +43,11 @@ export function renderMarkdown(source: string | Uint8Array): string {
 }
 
 const TARGET_STARTS = [Buffer.from('<a href="'), Buffer.from('<img src="')];
-/** First bytes of a target that needs a closer look: a character reference, `javascript:`, `vbscript:`, `file:`, `data:`, a blank. */
+/**
+ * First bytes of a target that needs a closer look: those of the blocked schemes, and a
+ * character reference or a blank, which could hide one. A target starting otherwise cannot
+ * read as a blocked scheme.
+ */
 const SUSPECT_FIRST = new Set([...'&jJvVfFdD'].map((c) => c.charCodeAt(0)));
 
 /** Whether some target in rendered bytes could be unsafe (a quick look at first bytes only). */
@@ -70,12 +75,14 @@ export function renderMarkdownBytes(source: string | Uint8Array): Uint8Array {
 function firstHeadingOf(html: string): string | undefined {
   const match = /<h([1-6])>([\s\S]*?)<\/h\1>/.exec(html);
   if (!match) return undefined;
-  const text = decodeEntities(match[2].replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+  const text = decodeHTML(match[2].replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
   return text || undefined;
 }
 
 /** Lines that may start or end a heading (`# …`, or the `===`/`---` under a paragraph), quoted or not. */
 const HEADING_LINE = /^[ \t>]*(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)/gm;
+/** `[label]: target` on a line of its own: a link reference definition. */
+const REFERENCE_DEFINITION = /^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$/gm;
 /** After this many lines that turned out not to be headings (a shell comment in a code block…), render the whole document once. */
 const PREFIX_TRIES = 8;
 
@@ -91,7 +98,13 @@ export function firstMarkdownHeading(source: string): string | undefined {
     if (!match) return undefined;
     const lineEnd = source.indexOf('\n', match.index);
     const end = lineEnd < 0 ? source.length : lineEnd + 1;
-    const heading = firstHeadingOf(renderMarkdown(source.slice(0, end)));
+    let prefix = source.slice(0, end);
+    let heading = firstHeadingOf(renderMarkdown(prefix));
+    // A `[label]` left as it is may be a reference defined further down: render again with the definitions.
+    if (heading?.includes('[')) {
+      prefix += `\n\n${(source.slice(end).match(REFERENCE_DEFINITION) ?? []).join('\n')}\n`;
+      heading = firstHeadingOf(renderMarkdown(prefix));
+    }
     if (heading !== undefined) return heading;
     HEADING_LINE.lastIndex = end;
   }
