@@ -19,8 +19,8 @@ export type HtmlJobResult = { id: number; bytes: Uint8Array } | { id: number; er
 parentPort?.on('message', (job: HtmlJob) => {
   try {
     const encoded = htmlBodyPart(job.markdown, job.title, job.asciiSource);
-    // Handed over only if it owns its memory: a small Buffer is a slice of a shared pool.
-    const bytes = encoded.byteOffset === 0 && encoded.byteLength === encoded.buffer.byteLength ? encoded : new Uint8Array(encoded);
+    // Its memory is handed over, not copied, unless it is a slice of the pool small Buffers share.
+    const bytes = encoded.buffer.byteLength > Buffer.poolSize ? encoded : new Uint8Array(encoded);
     parentPort?.postMessage({ id: job.id, bytes } satisfies HtmlJobResult, [bytes.buffer as ArrayBuffer]);
   } catch (error) {
     parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) } satisfies HtmlJobResult);

@@ -182,8 +182,46 @@ export function partHeaders(contentType: string, encoding: TransferEncoding): Bu
  * included); otherwise quoted-printable or base64.
  */
 export function encodedPart(pieces: Uint8Array[], contentType: string, ascii: boolean): Buffer {
+  const buffers = pieces.map((piece) => (Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)));
+  if (buffers.every((piece) => piece.indexOf(CR) < 0 && piece.indexOf(0) < 0)) {
+    const part = afterLfLines(partHeaders(contentType, ascii ? '7bit' : '8bit'), buffers);
+    if (part) return part;
+  }
   const { encoding, bytes } = encodedBody(pieces, ascii);
   return Buffer.concat([partHeaders(contentType, encoding), bytes]);
+}
+
+/**
+ * `head`, then `pieces` with every LF made CRLF, when no line is over 998 octets (undefined
+ * otherwise). For text with LF line ends only and no NUL, as md4c writes it: native searches
+ * and copies line by line, about twice as fast as `asIsBytes`.
+ */
+function afterLfLines(head: Buffer, pieces: Buffer[]): Buffer | undefined {
+  const length = pieces.reduce((n, piece) => n + piece.length, 0);
+  let out = Buffer.allocUnsafe(head.length + length + (length >> 3) + 16);
+  let o = head.copy(out, 0);
+  let column = 0;
+  for (const piece of pieces) {
+    for (let start = 0; start < piece.length;) {
+      const found = piece.indexOf(LF, start);
+      const end = found < 0 ? piece.length : found;
+      column += end - start;
+      if (column > MAX_LINE) return undefined;
+      if (o + (end - start) + 2 > out.length) {
+        const larger = Buffer.allocUnsafe(Math.max(out.length * 2, o + (end - start) + 2));
+        out.copy(larger, 0, 0, o);
+        out = larger;
+      }
+      o += piece.copy(out, o, start, end);
+      if (found >= 0) {
+        out[o++] = CR;
+        out[o++] = LF;
+        column = 0;
+      }
+      start = end + 1;
+    }
+  }
+  return out.subarray(0, o);
 }
 
 /** The body of such a part, without its headers. */
