@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { htmlDocumentAround, renderMarkdownBytes } from './markdown';
-import { encodedBody, encodedPart, partHeaders, textFitsAsIs, TransferEncoding } from './mime-part';
+import { crlfText, encodedBody, encodedPart, partHeaders, TransferEncoding } from './mime-part';
 
 const TEXT = 'text/plain; charset=utf-8';
 
@@ -29,39 +29,24 @@ export function asciiMarkdown(markdown: string): boolean {
   return isAscii(markdown) && !markdown.includes('\0');
 }
 
-/** Characters per piece of the text part: a few milliseconds of work between two turns of the event loop. */
-const PIECE = 256 * 1024;
-
-function crlf(text: string): string {
-  return text.includes('\r') ? text.replace(/\r\n|\r|\n/g, '\r\n') : text.replace(/\n/g, '\r\n');
-}
-
-async function* asIsPieces(text: string): AsyncGenerator<Buffer> {
-  for (let start = 0; start < text.length;) {
-    await new Promise((resolve) => setImmediate(resolve));
-    // Pieces end after a line end: no CRLF and no character is cut in two.
-    const cut = start + PIECE < text.length ? text.indexOf('\n', start + PIECE) : -1;
-    const end = cut < 0 ? text.length : cut + 1;
-    yield Buffer.from(crlf(text.slice(start, end)), 'utf8');
-    start = end;
-  }
-}
-
 /**
- * The plain-text body after the headers `headersFor` gives for its encoding, made piece by
- * piece on this thread, from the next turn of the event loop on (the connection starts first):
- * the text goes as it is (its line ends made CRLF) unless a line is too long for that.
+ * The plain-text body after the headers `headersFor` gives for its encoding, made on the next
+ * turn of the event loop (the connection starts first): the text goes as it is, its line ends
+ * made CRLF, unless a line is too long for that (then quoted-printable or base64).
  */
 export async function* textPartPieces(text: string, headersFor: (encoding: TransferEncoding) => Buffer): AsyncGenerator<Buffer> {
   await new Promise((resolve) => setImmediate(resolve));
-  if (textFitsAsIs(text)) {
-    yield headersFor(asciiMarkdown(text) ? '7bit' : '8bit');
-    yield* asIsPieces(text);
+  const bytes = Buffer.from(text, 'utf8');
+  const ascii = bytes.length === text.length;
+  const asIs = crlfText(bytes);
+  if (asIs) {
+    yield headersFor(ascii ? '7bit' : '8bit');
+    yield asIs;
     return;
   }
-  const { encoding, bytes } = encodedBody([Buffer.from(text, 'utf8')], false);
-  yield headersFor(encoding);
-  yield bytes;
+  const encoded = encodedBody([bytes], ascii);
+  yield headersFor(encoded.encoding);
+  yield encoded.bytes;
 }
 
 /** The text part of a multipart message: its headers, then the body. */

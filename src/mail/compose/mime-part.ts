@@ -155,22 +155,6 @@ function encodingOf(pieces: Uint8Array[]): 'quoted-printable' | 'base64' {
   return high > length / 4 ? 'base64' : 'quoted-printable';
 }
 
-/**
- * Whether a text can go as it is: no NUL, and no line over 998 octets. Looks at the octets of
- * a line only when it is long enough to need it, so a large text costs a few milliseconds.
- */
-export function textFitsAsIs(text: string): boolean {
-  if (text.includes('\0')) return false;
-  for (let start = 0; start < text.length;) {
-    const found = text.indexOf('\n', start);
-    const end = found < 0 ? text.length : found;
-    // 332 UTF-16 units are at most 996 octets of UTF-8.
-    if (end - start > 332 && Buffer.byteLength(text.slice(start, end).replace(/\r$/, ''), 'utf8') > MAX_LINE) return false;
-    start = end + 1;
-  }
-  return true;
-}
-
 export function partHeaders(contentType: string, encoding: TransferEncoding): Buffer {
   return Buffer.from(`Content-Type: ${contentType}\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`, 'latin1');
 }
@@ -189,6 +173,28 @@ export function encodedPart(pieces: Uint8Array[], contentType: string, ascii: bo
   }
   const { encoding, bytes } = encodedBody(pieces, ascii);
   return Buffer.concat([partHeaders(contentType, encoding), bytes]);
+}
+
+/**
+ * What `asIsBytes` makes of UTF-8 text, by native searches and copies where the line ends
+ * allow: as it is when they are all CRLF, converted when they are all LF; mixed ones are left
+ * to `asIsBytes`. Undefined when a line is over 998 octets or the text holds a NUL.
+ */
+export function crlfText(bytes: Buffer): Buffer | undefined {
+  if (bytes.indexOf(0) >= 0) return undefined;
+  if (bytes.indexOf(CR) < 0) return afterLfLines(Buffer.alloc(0), [bytes]);
+  let crs = 0;
+  for (let at = bytes.indexOf(CR); at >= 0; at = bytes.indexOf(CR, at + 1)) crs++;
+  let start = 0;
+  let lines = 0;
+  for (let found = bytes.indexOf(LF); found >= 0; found = bytes.indexOf(LF, found + 1)) {
+    if (bytes[found - 1] !== CR) return asIsBytes([bytes]);
+    if (found - 1 - start > MAX_LINE) return undefined;
+    lines++;
+    start = found + 1;
+  }
+  // Every CR ends a CRLF, and the last line fits.
+  return crs === lines && bytes.length - start <= MAX_LINE ? bytes : asIsBytes([bytes]);
 }
 
 /**

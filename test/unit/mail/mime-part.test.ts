@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
-import { asIsBytes, base64Lines, encodedBody, encodedPart, QuotedPrintableEncoder, quotedPrintable, textFitsAsIs } from '../../../src/mail/compose/mime-part';
+import { asIsBytes, base64Lines, crlfText, encodedBody, encodedPart, QuotedPrintableEncoder, quotedPrintable } from '../../../src/mail/compose/mime-part';
 
 function crlf(text: string): Buffer {
   return Buffer.from(text.replace(/\r\n|\r|\n/g, '\r\n'), 'utf8');
@@ -137,11 +137,20 @@ describe('A text as it is', () => {
     assert.equal(asIsBytes([Buffer.from('a'.repeat(500)), Buffer.from('a'.repeat(499))]), undefined);
   });
 
-  it('fits when its lines do, counted in octets (textFitsAsIs)', () => {
-    const accepted = ['', 'a\n'.repeat(10), `${'é'.repeat(499)}\r\n`, `${'a'.repeat(998)}\n${'😀'.repeat(249)}`];
-    const refused = [`${'é'.repeat(499)}a`, `ok\n${'a'.repeat(999)}`, '😀'.repeat(250), 'nul\x00'];
-    assert.deepEqual(accepted.map(textFitsAsIs), accepted.map(() => true));
-    assert.deepEqual(refused.map(textFitsAsIs), refused.map(() => false));
+  it('fits when its lines do, counted in octets (crlfText)', () => {
+    const accepted = ['', 'a\n'.repeat(10), `${'é'.repeat(499)}\r\n`, `${'a'.repeat(998)}\n${'😀'.repeat(249)}`, 'one\r\ntwo\nthree\rfour'];
+    const refused = [`${'é'.repeat(499)}a`, `ok\n${'a'.repeat(999)}`, '😀'.repeat(250), 'nul\x00', `a\r\n${'b'.repeat(999)}\r\n`];
+    for (const text of accepted) assert.deepEqual(crlfText(Buffer.from(text)), asIsBytes([Buffer.from(text)]), JSON.stringify(text.slice(0, 20)));
+    assert.deepEqual(refused.map((text) => crlfText(Buffer.from(text))), refused.map(() => undefined));
+  });
+
+  it('text with CRLF line ends goes as it is, not copied (crlfText)', () => {
+    const bytes = Buffer.from('Grüße\r\nfrom\r\nthe team\r\n');
+    assert.equal(crlfText(bytes), bytes);
+  });
+
+  it('text with LF line ends gets CRLF (crlfText)', () => {
+    assert.equal(crlfText(Buffer.from('a\nb\n\nc'))?.toString(), 'a\r\nb\r\n\r\nc');
   });
 });
 
