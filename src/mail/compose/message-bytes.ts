@@ -9,12 +9,13 @@ export class MessageBytes {
   private readonly followers = new Set<PassThrough>();
   private failure: Error | undefined;
   private ended = false;
-  /** All the bytes, once built; rejects if building fails. */
-  readonly all: Promise<Buffer>;
+  private joined: Buffer | undefined;
+  /** Resolves once every byte is there; rejects if building fails. */
+  readonly done: Promise<void>;
 
   /** Reads `source` at once, whoever reads the streams. */
   constructor(source: Readable) {
-    this.all = new Promise<Buffer>((resolve, reject) => {
+    this.done = new Promise<void>((resolve, reject) => {
       source.on('data', (chunk: Buffer) => {
         this.chunks.push(chunk);
         for (const follower of this.followers) follower.write(chunk);
@@ -23,7 +24,7 @@ export class MessageBytes {
         this.ended = true;
         for (const follower of this.followers) follower.end();
         this.followers.clear();
-        resolve(Buffer.concat(this.chunks));
+        resolve();
       });
       source.on('error', (error: Error) => {
         this.failure = error;
@@ -32,7 +33,19 @@ export class MessageBytes {
         reject(error);
       });
     });
-    this.all.catch(() => undefined);
+    this.done.catch(() => undefined);
+  }
+
+  /** All the bytes in one Buffer, joined when first asked for (once `done`): not on the way of a send. */
+  whole(): Buffer {
+    if (!this.ended) throw new Error('the message is not built yet');
+    this.joined ??= Buffer.concat(this.chunks);
+    return this.joined;
+  }
+
+  /** All the bytes, once built; rejects if building fails. */
+  get all(): Promise<Buffer> {
+    return this.done.then(() => this.whole());
   }
 
   /** The bytes from the first, as a new stream that follows the build and fails if it does. */

@@ -26,8 +26,10 @@ export interface Rfc822Message {
 
 /** A message being built: what is known at once, and its bytes as they come. */
 export interface OutgoingMessage extends Omit<Rfc822Message, 'raw'> {
-  /** All the bytes, once built; rejects if building fails. */
-  raw: Promise<Buffer>;
+  /** Resolves once every byte is built; rejects if building fails. */
+  built: Promise<void>;
+  /** All the bytes, once `built` has resolved. */
+  bytes(): Buffer;
   /** The bytes from the first, as they are built (a new stream each call). */
   stream(): Readable;
 }
@@ -86,11 +88,12 @@ export function startRfc822(draft: DraftMessage, options: BuildOptions = {}): Ou
     stream = root.createReadStream();
   }
   const bytes = new MessageBytes(stream);
-  return { messageId, envelope: envelopeOf(draft), raw: bytes.all, stream: () => bytes.stream() };
+  return { messageId, envelope: envelopeOf(draft), built: bytes.done, bytes: () => bytes.whole(), stream: () => bytes.stream() };
 }
 
 /** The whole message, built. */
 export async function buildRfc822(draft: DraftMessage, options: BuildOptions = {}): Promise<Rfc822Message> {
   const message = startRfc822(draft, options);
-  return { raw: await message.raw, messageId: message.messageId, envelope: message.envelope };
+  await message.built;
+  return { raw: message.bytes(), messageId: message.messageId, envelope: message.envelope };
 }

@@ -124,9 +124,10 @@ function isOutgoing(message: Rfc822Message | OutgoingMessage): message is Outgoi
   return 'stream' in message;
 }
 
-async function builtBytes(raw: Buffer | Promise<Buffer>): Promise<Buffer> {
+/** Waits for the message to be built; one that cannot be is what went wrong, whatever the connection said. */
+async function whenBuilt(message: OutgoingMessage): Promise<void> {
   try {
-    return await raw;
+    await message.built;
   } catch (error) {
     if (isExplained(error)) throw error;
     throw new ExplainedError(`The message could not be built, so nothing was sent: ${(error as Error).message}`,
@@ -181,18 +182,21 @@ export async function sendRfc822(server: MailServer, credentials: CredentialsPro
         raw: isOutgoing(message) ? message.stream() : message.raw,
         signal: stop.signal,
       });
-      const raw = await builtBytes(message.raw);
-      log.info(`SMTP: sent ${message.messageId} (${raw.length} bytes): ${info.response}`);
+      if (isOutgoing(message)) await whenBuilt(message);
+      log.info(`SMTP: sent ${message.messageId}: ${info.response}`);
+      const built = message;
       return {
         messageId: message.messageId,
         accepted: info.accepted.map(String),
         rejected: info.rejected.map(String),
         response: info.response,
-        raw,
+        // Joined when asked for (the Sent copy), not on the way of the send.
+        get raw() {
+          return isOutgoing(built) ? built.bytes() : built.raw;
+        },
       };
     } catch (error) {
-      // A message that could not be built is what went wrong, whatever the connection said about it.
-      if (isOutgoing(message)) await builtBytes(message.raw);
+      if (isOutgoing(message)) await whenBuilt(message);
       if (options.signal?.aborted && !dialogue.refusedRecipients.length) throw cancelled();
       const failure = failureOf(error as SmtpError, dialogue, renewed);
       if (!attemptRenewed && !renewed && isTokenRefusal(failure)) {

@@ -22,12 +22,15 @@ const HALF = 'From: alice@contoso.test\r\nTo: bob@contoso.test\r\nSubject: Half\
 
 /** A message whose build fails: its bytes stop after the first half, then the stream fails. */
 function failingMessage(failure: Error): OutgoingMessage {
-  const raw = Promise.reject(failure);
-  raw.catch(() => undefined);
+  const built = Promise.reject(failure);
+  built.catch(() => undefined);
   return {
     messageId: '<half@contoso.test>',
     envelope: { from: USER, to: ['bob@contoso.test'] },
-    raw,
+    built,
+    bytes: () => {
+      throw failure;
+    },
     stream: () => {
       let halfSent = false;
       return new Readable({
