@@ -199,35 +199,34 @@ export function crlfText(bytes: Buffer): Buffer | undefined {
 
 /**
  * `head`, then `pieces` with every LF made CRLF, when no line is over 998 octets (undefined
- * otherwise). For text with LF line ends only and no NUL, as md4c writes it: native searches
- * and copies line by line, about twice as fast as `asIsBytes`.
+ * otherwise). For text with LF line ends only and no NUL, as md4c writes it: a loop with
+ * nothing else to look at is about twice as fast as `asIsBytes`.
  */
-function afterLfLines(head: Buffer, pieces: Buffer[]): Buffer | undefined {
+function afterLfLines(head: Buffer, pieces: Uint8Array[]): Buffer | undefined {
   const length = pieces.reduce((n, piece) => n + piece.length, 0);
-  let out = Buffer.allocUnsafe(head.length + length + (length >> 3) + 16);
+  // Room for a line end every four bytes; a text with shorter lines goes through `asIsBytes`.
+  const out = Buffer.allocUnsafe(head.length + length + (length >> 2) + 16);
   let o = head.copy(out, 0);
   let column = 0;
   for (const piece of pieces) {
-    for (let start = 0; start < piece.length;) {
-      const found = piece.indexOf(LF, start);
-      const end = found < 0 ? piece.length : found;
-      column += end - start;
-      if (column > MAX_LINE) return undefined;
-      if (o + (end - start) + 2 > out.length) {
-        const larger = Buffer.allocUnsafe(Math.max(out.length * 2, o + (end - start) + 2));
-        out.copy(larger, 0, 0, o);
-        out = larger;
-      }
-      o += piece.copy(out, o, start, end);
-      if (found >= 0) {
+    for (let i = 0; i < piece.length; i++) {
+      const byte = piece[i];
+      if (byte === LF) {
+        if (o + 2 > out.length) return withHead(head, asIsBytes(pieces));
         out[o++] = CR;
         out[o++] = LF;
         column = 0;
+      } else {
+        if (++column > MAX_LINE) return undefined;
+        out[o++] = byte;
       }
-      start = end + 1;
     }
   }
   return out.subarray(0, o);
+}
+
+function withHead(head: Buffer, body: Buffer | undefined): Buffer | undefined {
+  return body && Buffer.concat([head, body]);
 }
 
 /** The body of such a part, without its headers. */
