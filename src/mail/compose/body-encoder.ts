@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { asciiMarkdown, htmlBodyPart } from './body-parts';
+import { asciiMarkdown, BodyText, htmlBodyPart } from './body-parts';
 import type { HtmlJob, HtmlJobResult } from './body-worker';
 
 const IDLE_MS = 60_000;
@@ -26,14 +26,14 @@ class HtmlRenderer {
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
 
-  render(markdown: string, title: string): Promise<Buffer> {
+  render(source: BodyText, title: string): Promise<Buffer> {
+    const markdown = source.text;
     const worker = this.running();
     if (!worker) return new Promise((resolve) => setImmediate(resolve)).then(() => htmlBodyPart(markdown, title, asciiMarkdown(markdown)));
     clearTimeout(this.idleTimer);
-    const bytes = Buffer.from(markdown, 'utf8');
-    // Handed over, not copied, when it owns its memory.
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
-    const job: HtmlJob = { id: this.nextId++, markdown: owned, asciiSource: owned.length === markdown.length && !markdown.includes('\0'), title };
+    // A copy, handed over: the text part goes on using the bytes here.
+    const owned = new Uint8Array(source.utf8());
+    const job: HtmlJob = { id: this.nextId++, markdown: owned, asciiSource: source.asciiWithoutNul(), title };
     return new Promise<Buffer>((resolve, reject) => {
       this.pending.set(job.id, { markdown, title, resolve, reject });
       worker.ref();
@@ -109,8 +109,9 @@ const renderer = new HtmlRenderer();
  * The HTML part rendered from `markdown`, titled `title`, on the worker thread. Starts on the
  * next turn of the event loop, so that a connection opened right after goes first.
  */
-export function renderHtmlPart(markdown: string, title: string): Promise<Buffer> {
-  const part = new Promise((resolve) => setImmediate(resolve)).then(() => renderer.render(markdown, title));
+export function renderHtmlPart(markdown: string | BodyText, title: string): Promise<Buffer> {
+  const source = typeof markdown === 'string' ? new BodyText(markdown) : markdown;
+  const part = new Promise((resolve) => setImmediate(resolve)).then(() => renderer.render(source, title));
   part.catch(() => undefined);
   return part;
 }

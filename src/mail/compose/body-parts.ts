@@ -29,15 +29,37 @@ export function asciiMarkdown(markdown: string): boolean {
   return isAscii(markdown) && !markdown.includes('\0');
 }
 
+/** A body's text and its UTF-8 bytes, encoded once for the text part and the HTML renderer both. */
+export class BodyText {
+  private encoded: Buffer | undefined;
+
+  constructor(readonly text: string) {}
+
+  utf8(): Buffer {
+    this.encoded ??= Buffer.from(this.text, 'utf8');
+    return this.encoded;
+  }
+
+  /** ASCII without NUL: its HTML is ASCII too (see `asciiMarkdown`). */
+  asciiWithoutNul(): boolean {
+    return this.utf8().length === this.text.length && !this.text.includes('\0');
+  }
+}
+
+function bodyText(text: string | BodyText): BodyText {
+  return typeof text === 'string' ? new BodyText(text) : text;
+}
+
 /**
  * The plain-text body after the headers `headersFor` gives for its encoding, made on the next
  * turn of the event loop (the connection starts first): the text goes as it is, its line ends
  * made CRLF, unless a line is too long for that (then quoted-printable or base64).
  */
-export async function* textPartPieces(text: string, headersFor: (encoding: TransferEncoding) => Buffer): AsyncGenerator<Buffer> {
+export async function* textPartPieces(text: string | BodyText, headersFor: (encoding: TransferEncoding) => Buffer): AsyncGenerator<Buffer> {
   await new Promise((resolve) => setImmediate(resolve));
-  const bytes = Buffer.from(text, 'utf8');
-  const ascii = bytes.length === text.length;
+  const body = bodyText(text);
+  const bytes = body.utf8();
+  const ascii = bytes.length === body.text.length;
   const asIs = crlfText(bytes);
   if (asIs) {
     yield headersFor(ascii ? '7bit' : '8bit');
@@ -50,6 +72,6 @@ export async function* textPartPieces(text: string, headersFor: (encoding: Trans
 }
 
 /** The text part of a multipart message: its headers, then the body. */
-export function textBodyPart(text: string): Readable {
+export function textBodyPart(text: string | BodyText): Readable {
   return Readable.from(textPartPieces(text, (encoding) => partHeaders(TEXT, encoding)), { objectMode: false });
 }

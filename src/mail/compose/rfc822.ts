@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { DraftMessage } from './draft';
 import { renderHtmlPart } from './body-encoder';
-import { textBodyPart, textPartPieces } from './body-parts';
+import { BodyText, textBodyPart, textPartPieces } from './body-parts';
 import { MessageBytes, streamOf } from './message-bytes';
 
 export interface Rfc822Message {
@@ -57,7 +57,8 @@ export function envelopeOf(draft: DraftMessage): Rfc822Message['envelope'] {
 /** Starts building the message; `stream()` can be sent at once. */
 export function startRfc822(draft: DraftMessage, options: BuildOptions = {}): OutgoingMessage {
   const messageId = options.messageId ?? newMessageId(draft.from.address);
-  const html = draft.markdown ? renderHtmlPart(draft.text, draft.subject) : undefined;
+  const body = new BodyText(draft.text);
+  const html = draft.markdown ? renderHtmlPart(body, draft.subject) : undefined;
   // One text part and nothing else: the message is that part, its headers the message's.
   const single = !html && draft.attachments.length === 0;
   const composer = new MailComposer({
@@ -67,7 +68,7 @@ export function startRfc822(draft: DraftMessage, options: BuildOptions = {}): Ou
     subject: draft.subject,
     messageId,
     date: options.date ?? new Date(),
-    text: single ? '' : { raw: textBodyPart(draft.text) },
+    text: single ? '' : { raw: textBodyPart(body) },
     html: html ? { raw: streamOf(html) } : undefined,
     // A file arrives byte for byte, its own line ends included: base64.
     attachments: draft.attachments.map((a) => ({
@@ -80,7 +81,7 @@ export function startRfc822(draft: DraftMessage, options: BuildOptions = {}): Ou
   let stream: Readable;
   if (single) {
     root.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    stream = Readable.from(textPartPieces(draft.text, (encoding) => {
+    stream = Readable.from(textPartPieces(body, (encoding) => {
       root.setHeader('Content-Transfer-Encoding', encoding);
       return Buffer.from(`${root.buildHeaders()}\r\n\r\n`, 'latin1');
     }), { objectMode: false });
