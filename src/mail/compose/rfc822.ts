@@ -4,9 +4,9 @@
  * itself, appended to the Sent folder over IMAP.
  *
  * The bytes are built as a stream, so that sending can start before they are complete: the
- * text part is made piece by piece on this thread (./body-parts) while the HTML of a Markdown
- * message renders on a worker thread (./body-encoder); nodemailer puts the parts together and
- * encodes the headers.
+ * text part is made on this thread (./body-parts) while the HTML of a Markdown message renders
+ * on a worker thread (./body-encoder), both once the connection has started; nodemailer puts
+ * the parts together and encodes the headers.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
