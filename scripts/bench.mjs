@@ -47,7 +47,7 @@ if (wanted('folders')) {
 }
 if (wanted('send')) {
   const { benchSend } = await import(join(root, 'out', 'test', 'bench', 'send.js'));
-  results.push(...await benchSend({ runs: Math.min(RUNS, 7) }));
+  results.push(...await benchSend({ runs: RUNS }));
 }
 for (const r of results) {
   console.log(`${r.name}: ${r.value.toFixed(2)} ${r.unit} vs baseline ${r.baseline.toFixed(2)} → ratio ${r.ratio.toFixed(2)}x  ${JSON.stringify(r.detail)}`);
