@@ -1,23 +1,36 @@
 /**
  * The HTML part of a Markdown message, rendered on a worker thread (./body-worker) while the
  * SMTP connection (token, TLS, login, envelope) is set up and the text part is sent: the
- * extension host stays responsive while a large document renders. One worker, started on first
- * use and stopped after a minute without work; where no worker can start (or one dies), the
- * HTML is made on this thread.
+ * extension host stays responsive while a large document renders, and a large document's
+ * HTML streams in pieces as they are rendered. One worker, started on first use and stopped
+ * after a minute without work; where no worker can start (or one dies before it has sent
+ * anything of a part), the HTML is made on this thread.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { asciiMarkdown, BodyText, htmlBodyPart } from './body-parts';
+import { BodyText, htmlBodyPieces } from './body-parts';
 import type { HtmlJob, HtmlJobResult } from './body-worker';
 
 const IDLE_MS = 60_000;
 
 interface Pending {
-  markdown: string;
+  source: BodyText;
   title: string;
-  resolve(bytes: Buffer): void;
-  reject(error: Error): void;
+  part: PassThrough;
+  /** Pieces already written to `part`. */
+  written: number;
+}
+
+/** Makes the part on this thread, into `part`. */
+function renderHere(source: BodyText, title: string, part: PassThrough): void {
+  try {
+    for (const piece of htmlBodyPieces(source.utf8(), title, source.asciiWithoutNul())) part.write(piece);
+    part.end();
+  } catch (error) {
+    part.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
 }
 
 class HtmlRenderer {
@@ -26,22 +39,23 @@ class HtmlRenderer {
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
 
-  render(source: BodyText, title: string): Promise<Buffer> {
-    const markdown = source.text;
+  /** Renders into `part`. */
+  render(source: BodyText, title: string, part: PassThrough): void {
     const worker = this.running();
-    if (!worker) return new Promise((resolve) => setImmediate(resolve)).then(() => htmlBodyPart(markdown, title, asciiMarkdown(markdown)));
+    if (!worker) {
+      renderHere(source, title, part);
+      return;
+    }
     clearTimeout(this.idleTimer);
     // A copy, handed over: the text part goes on using the bytes here.
     const owned = new Uint8Array(source.utf8());
     const job: HtmlJob = { id: this.nextId++, markdown: owned, asciiSource: source.asciiWithoutNul(), title };
-    return new Promise<Buffer>((resolve, reject) => {
-      this.pending.set(job.id, { markdown, title, resolve, reject });
-      worker.ref();
-      worker.postMessage(job, [owned.buffer as ArrayBuffer]);
-    });
+    this.pending.set(job.id, { source, title, part, written: 0 });
+    worker.ref();
+    worker.postMessage(job, [owned.buffer as ArrayBuffer]);
   }
 
-  /** Stops the worker; what it was making is made here instead. */
+  /** Stops the worker; what it had not started to send is made here instead. */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
     const worker = this.worker;
@@ -70,9 +84,16 @@ class HtmlRenderer {
   private settle(result: HtmlJobResult): void {
     const pending = this.pending.get(result.id);
     if (!pending) return;
-    this.pending.delete(result.id);
-    if ('error' in result) pending.reject(new Error(`Rendering the Markdown failed: ${result.error}`));
-    else pending.resolve(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength));
+    if ('error' in result) {
+      this.pending.delete(result.id);
+      pending.part.destroy(new Error(`Rendering the Markdown failed: ${result.error}`));
+    } else {
+      pending.part.write(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength));
+      pending.written++;
+      if (!result.last) return;
+      this.pending.delete(result.id);
+      pending.part.end();
+    }
     if (this.pending.size === 0) this.idle();
   }
 
@@ -93,12 +114,10 @@ class HtmlRenderer {
   private takeOverPending(error: Error): void {
     const all = [...this.pending.values()];
     this.pending.clear();
-    for (const { markdown, title, resolve, reject } of all) {
-      try {
-        resolve(htmlBodyPart(markdown, title, asciiMarkdown(markdown)));
-      } catch (cause) {
-        reject(cause instanceof Error ? cause : error);
-      }
+    for (const { source, title, part, written } of all) {
+      // Half a part cannot be finished here: the message fails, and nothing is delivered.
+      if (written > 0) part.destroy(error);
+      else renderHere(source, title, part);
     }
   }
 }
@@ -106,13 +125,13 @@ class HtmlRenderer {
 const renderer = new HtmlRenderer();
 
 /**
- * The HTML part rendered from `markdown`, titled `title`, on the worker thread. Starts on the
- * next turn of the event loop, so that a connection opened right after goes first.
+ * The HTML part rendered from `markdown`, titled `title`, as a stream. Starts on the next turn
+ * of the event loop, so that a connection opened right after goes first.
  */
-export function renderHtmlPart(markdown: string | BodyText, title: string): Promise<Buffer> {
+export function renderHtmlPart(markdown: string | BodyText, title: string): Readable {
   const source = typeof markdown === 'string' ? new BodyText(markdown) : markdown;
-  const part = new Promise((resolve) => setImmediate(resolve)).then(() => renderer.render(source, title));
-  part.catch(() => undefined);
+  const part = new PassThrough();
+  setImmediate(() => renderer.render(source, title, part));
   return part;
 }
 

@@ -5,9 +5,11 @@
  */
 import { Readable } from 'node:stream';
 import { htmlDocumentAround, renderMarkdownBytes } from './markdown';
+import { chunkOffsets } from './markdown-chunks';
 import { crlfText, encodedBody, encodedPart, partHeaders, TransferEncoding } from './mime-part';
 
 const TEXT = 'text/plain; charset=utf-8';
+const HTML = 'text/html; charset=utf-8';
 
 export function isAscii(text: string): boolean {
   return Buffer.byteLength(text, 'utf8') === text.length;
@@ -21,7 +23,33 @@ export function isAscii(text: string): boolean {
 export function htmlBodyPart(markdown: string | Uint8Array, title: string, asciiSource: boolean): Buffer {
   const { head, tail } = htmlDocumentAround(title);
   const ascii = asciiSource && isAscii(head);
-  return encodedPart([Buffer.from(head, 'utf8'), renderMarkdownBytes(markdown), Buffer.from(tail, 'utf8')], 'text/html; charset=utf-8', ascii);
+  return encodedPart([Buffer.from(head, 'utf8'), renderMarkdownBytes(markdown), Buffer.from(tail, 'utf8')], HTML, ascii);
+}
+
+/** Rendered or written HTML as it goes as it is: CRLF line ends; every line fits (see ./markdown-chunks). */
+function asIsHtml(html: Uint8Array): Buffer {
+  const bytes = crlfText(Buffer.from(html.buffer, html.byteOffset, html.byteLength));
+  if (!bytes) throw new Error('a line of the HTML is over 998 octets');
+  return bytes;
+}
+
+/**
+ * The HTML part in pieces, to be sent one after the other: a large document whose lines allow
+ * it is rendered chunk by chunk (./markdown-chunks), the part's headers and the document's
+ * head first, so sending can start before the last chunk is rendered; any other is one piece.
+ */
+export function* htmlBodyPieces(markdown: Uint8Array, title: string, asciiSource: boolean, chunkBytes?: number): Generator<Buffer> {
+  const cuts = chunkOffsets(markdown, chunkBytes);
+  if (!cuts) {
+    yield htmlBodyPart(markdown, title, asciiSource);
+    return;
+  }
+  const { head, tail } = htmlDocumentAround(title);
+  yield Buffer.concat([partHeaders(HTML, asciiSource && isAscii(head) ? '7bit' : '8bit'), asIsHtml(Buffer.from(head, 'utf8'))]);
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const piece = asIsHtml(renderMarkdownBytes(markdown.subarray(cuts[i], cuts[i + 1])));
+    yield i + 2 < cuts.length ? piece : Buffer.concat([piece, asIsHtml(Buffer.from(tail, 'utf8'))]);
+  }
 }
 
 /** Whether the HTML of `markdown` can be ASCII: an ASCII source without NUL (which md4c replaces). */

@@ -1,10 +1,11 @@
 /**
  * The worker thread of ./body-encoder: renders the HTML part of a Markdown message. A job is
- * `{ id, markdown, asciiSource, title }`; the answer `{ id, bytes }` (the encoded part, its memory handed
- * over, not copied) or `{ id, error }`. Bundled on its own as dist/body-worker.js, beside dist/core.js.
+ * `{ id, markdown, asciiSource, title }`; the answers are `{ id, bytes, last }`, the part in
+ * pieces as they are rendered (their memory handed over, not copied), or `{ id, error }`.
+ * Bundled on its own as dist/body-worker.js, beside dist/core.js.
  */
 import { parentPort } from 'node:worker_threads';
-import { htmlBodyPart } from './body-parts';
+import { htmlBodyPieces } from './body-parts';
 
 export interface HtmlJob {
   id: number;
@@ -14,14 +15,19 @@ export interface HtmlJob {
   title: string;
 }
 
-export type HtmlJobResult = { id: number; bytes: Uint8Array } | { id: number; error: string };
+export type HtmlJobResult = { id: number; bytes: Uint8Array; last: boolean } | { id: number; error: string };
 
 parentPort?.on('message', (job: HtmlJob) => {
   try {
-    const encoded = htmlBodyPart(job.markdown, job.title, job.asciiSource);
-    // Its memory is handed over, not copied, unless it is a slice of the pool small Buffers share.
-    const bytes = encoded.buffer.byteLength > Buffer.poolSize ? encoded : new Uint8Array(encoded);
-    parentPort?.postMessage({ id: job.id, bytes } satisfies HtmlJobResult, [bytes.buffer as ArrayBuffer]);
+    const pieces = htmlBodyPieces(job.markdown, job.title, job.asciiSource);
+    let next = pieces.next();
+    while (!next.done) {
+      const piece = next.value;
+      next = pieces.next();
+      // Its memory is handed over, not copied, unless it is a slice of the pool small Buffers share.
+      const bytes = piece.buffer.byteLength > Buffer.poolSize ? piece : new Uint8Array(piece);
+      parentPort?.postMessage({ id: job.id, bytes, last: next.done === true } satisfies HtmlJobResult, [bytes.buffer as ArrayBuffer]);
+    }
   } catch (error) {
     parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) } satisfies HtmlJobResult);
   }

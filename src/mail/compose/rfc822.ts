@@ -14,7 +14,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { DraftMessage } from './draft';
 import { renderHtmlPart } from './body-encoder';
 import { BodyText, textBodyPart, textPartPieces } from './body-parts';
-import { MessageBytes, streamOf } from './message-bytes';
+import { MessageBytes } from './message-bytes';
 
 export interface Rfc822Message {
   raw: Buffer;
@@ -69,7 +69,7 @@ export function startRfc822(draft: DraftMessage, options: BuildOptions = {}): Ou
     messageId,
     date: options.date ?? new Date(),
     text: single ? '' : { raw: textBodyPart(body) },
-    html: html ? { raw: streamOf(html) } : undefined,
+    html: html ? { raw: html } : undefined,
     // A file arrives byte for byte, its own line ends included: base64.
     attachments: draft.attachments.map((a) => ({
       filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'utf8'), contentTransferEncoding: 'base64',

@@ -20,6 +20,11 @@ async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The HTML part, rendered on the worker, in one Buffer. */
+async function rendered(markdown: string, title: string): Promise<Buffer> {
+  return collect(renderHtmlPart(markdown, title));
+}
+
 /** The text part's body and the encoding its headers were asked for. */
 async function textBody(text: string): Promise<{ encoding?: TransferEncoding; bytes: Buffer }> {
   let encoding: TransferEncoding | undefined;
@@ -40,26 +45,26 @@ describe('The body encoder', () => {
 
   for (const [kind, markdown, title] of [['UTF-8', MARKDOWN, 'Release — “1.4”'], ['ASCII', ASCII_MARKDOWN, 'Notes']]) {
     it(`makes on its worker the same HTML part as this thread does (${kind})`, async () => {
-      const html = await renderHtmlPart(markdown, title);
+      const html = await rendered(markdown, title);
       assert.deepEqual(html, htmlBodyPart(markdown, title, asciiMarkdown(markdown)));
     });
   }
 
   it('makes the parts of several messages at once, each its own', async () => {
     const texts = Array.from({ length: 5 }, (_, i) => `# Message ${i}\n\n${'Text. '.repeat(i * 1000)}\n`);
-    const parts = await Promise.all(texts.map((text, i) => renderHtmlPart(text, `Subject ${i}`)));
+    const parts = await Promise.all(texts.map((text, i) => rendered(text, `Subject ${i}`)));
     assert.deepEqual(parts, texts.map((text, i) => htmlBodyPart(text, `Subject ${i}`, true)));
   });
 
   it('still makes a message after the worker was stopped (a new worker starts)', async () => {
-    await renderHtmlPart(ASCII_MARKDOWN, 'Before');
+    await rendered(ASCII_MARKDOWN, 'Before');
     await stopBodyEncoder();
-    const html = await renderHtmlPart(MARKDOWN, 'After');
+    const html = await rendered(MARKDOWN, 'After');
     assert.deepEqual(html, htmlBodyPart(MARKDOWN, 'After', false));
   });
 
   it('finishes on this thread a message the worker was making when it was stopped', async () => {
-    const pending = renderHtmlPart(MARKDOWN, 'Stopped');
+    const pending = rendered(MARKDOWN, 'Stopped');
     // The job reaches the worker on the next turn of the event loop.
     await new Promise((resolve) => setImmediate(resolve));
     await stopBodyEncoder();
@@ -67,7 +72,7 @@ describe('The body encoder', () => {
   });
 
   it('the HTML part arrives as the document the Markdown describes', async () => {
-    const part = await renderHtmlPart(MARKDOWN, 'Release — “1.4”');
+    const part = await rendered(MARKDOWN, 'Release — “1.4”');
     const parsed = await simpleParser(part ?? Buffer.alloc(0));
     assert.match(String(parsed.html), /<title>Release — “1\.4”<\/title>[\s\S]*<em>new<\/em>[\s\S]*<li>你好<\/li>/);
   });
