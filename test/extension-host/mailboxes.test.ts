@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
@@ -135,6 +136,27 @@ describe('The Mailboxes view in VS Code', function () {
     assert.deepEqual([await inboxCount(), item(await newest()).contextValue], ['6', 'message.read']);
     assert.equal(await vscode.commands.executeCommand('exchangeMail.markUnread', await newest()), true);
     assert.deepEqual([await inboxCount(), item(await newest()).contextValue], ['7', 'message.unread']);
+  });
+
+  it('Refresh on a folder reads its unread count again: mail that arrived elsewhere counts', async () => {
+    const count = async () => Number(item(await child(await alice(), 'Notifications')).description ?? 0);
+    const before = await count();
+    // Delivered by another client, straight to the server: the listing did not see it.
+    const imap = sandbox.box.info.imap.exchange;
+    const client = new ImapFlow({
+      host: imap.host, port: imap.port, secure: true, tls: { ca: readFileSync(sandbox.box.info.caFile, 'utf8') }, logger: false,
+      auth: { user: ALICE, accessToken: sandbox.box.identity.control.mintAccessToken({ upn: ALICE, unique_name: ALICE }) },
+    });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      await client.append('Notifications', 'From: ci@contoso.test\r\nTo: alice@contoso.test\r\nSubject: Build #20001 passed\r\n\r\nGreen.\r\n', []);
+    } finally {
+      await client.logout();
+    }
+    assert.equal(await count(), before, 'the count shown is the listing\'s until a refresh');
+    await vscode.commands.executeCommand('exchangeMail.refresh', await child(await alice(), 'Notifications'));
+    await until('the new unread count', async () => (await count()) === before + 1);
   });
 
   it('the status bar shows alice\'s Inbox unread count, kept current by the Inbox watch', async () => {

@@ -151,6 +151,20 @@ export class ImapSession {
     });
   }
 
+  /**
+   * Unread messages in a folder now. The folder is selected again (its count is current) and
+   * searched: STATUS should not be asked about the folder that is selected (RFC 3501 6.3.10).
+   */
+  unreadCount(folder: string): Promise<number> {
+    this.assertOpenable(folder);
+    return this.command(`counting unread mail in "${folder}"`, async (client) => {
+      await this.select(client, folder, true);
+      const unseen = await client.search({ seen: false }, { uid: true });
+      if (!Array.isArray(unseen)) this.failedQuietly(client, 'SEARCH');
+      return Array.isArray(unseen) ? unseen.length : 0;
+    });
+  }
+
   /** Unread messages in the Inbox now, by STATUS. */
   inboxUnread(): Promise<number> {
     return this.command('counting unread Inbox mail', async (client) => {

@@ -195,10 +195,23 @@ export class MailboxModel implements vscode.Disposable {
     this.changed.fire(accountId ? { accountId } : undefined);
   }
 
-  /** Reads the folder's messages again from the newest. */
+  /** Reads the folder's messages again from the newest, and its unread count (which the listing gave). */
   refreshFolder(accountId: string, folder: string): void {
-    this.mailboxes.get(accountId)?.pages.delete(folder);
+    const mailbox = this.mailboxes.get(accountId);
+    mailbox?.pages.delete(folder);
     this.changed.fire({ accountId, folder });
+    mailbox?.session.unreadCount(folder).then((count) => {
+      if (this.mailboxes.get(accountId) !== mailbox) return;
+      if (isInbox(folder) && mailbox.inboxUnread !== undefined) {
+        mailbox.inboxUnread = count;
+        this.inboxChanged.fire();
+      } else {
+        mailbox.unread.set(folder, count);
+      }
+      this.changed.fire({ accountId, folder });
+    }, () => {
+      // The count shown stays; reading the messages says what went wrong, if anything did.
+    });
   }
 
   /** Drops what is known of accounts other than `ids` and closes their sessions. */
