@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
   const walkthrough = `${context.extension.id}#exchangeMail.setup`;
   context.subscriptions.push(
     log, settings, signIns, sessions, mail, tree, unreadStatus,
-    vscode.window.createTreeView('exchangeMail.mailboxes', { treeDataProvider: tree, showCollapseAll: false }),
+    vscode.window.createTreeView('exchangeMail.mailboxes', { treeDataProvider: tree, showCollapseAll: false, canSelectMany: true }),
     settings.onDidChange(() => signIns.retain(settings.accounts().map((a) => a.id))),
     reportSettingsProblems(settings, log),
     vscode.commands.registerCommand('exchangeMail.showLog', () => log.show(true)),
@@ -63,19 +63,22 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
     vscode.commands.registerCommand('exchangeMail.retry', (node: MailboxErrorNode) => retry(mailbox, node)),
     vscode.commands.registerCommand('exchangeMail.loadMore', (node: LoadMoreNode) => loadMore(mailbox, node)),
     vscode.commands.registerCommand('exchangeMail.openMessage', (node?: MessageNode) => openMessage(mailbox, node)),
-    vscode.commands.registerCommand('exchangeMail.saveAttachment', (arg?: MessageNode | vscode.Uri, options?: SaveAttachmentOptions) =>
-      saveAttachment(mailbox, arg, options)),
+    // With several nodes selected, the view passes them as the second argument: not options.
+    vscode.commands.registerCommand('exchangeMail.saveAttachment', (arg?: MessageNode | vscode.Uri, options?: SaveAttachmentOptions | unknown[]) =>
+      saveAttachment(mailbox, arg, Array.isArray(options) ? undefined : options)),
     vscode.commands.registerCommand('exchangeMail.copyFolderName', (node: FolderNode) => copyFolderName(node)),
-    vscode.commands.registerCommand('exchangeMail.markRead', (node: MessageNode) => markSeen(mailbox, node, true)),
-    vscode.commands.registerCommand('exchangeMail.markUnread', (node: MessageNode) => markSeen(mailbox, node, false)),
+    vscode.commands.registerCommand('exchangeMail.markRead', (node: MessageNode, selected?: unknown[]) => markSeen(mailbox, node, true, selected)),
+    vscode.commands.registerCommand('exchangeMail.markUnread', (node: MessageNode, selected?: unknown[]) => markSeen(mailbox, node, false, selected)),
     vscode.commands.registerCommand('exchangeMail.signInFromTree', (node: MailboxErrorNode | SignInNode) => signInFromTree(node)),
     vscode.commands.registerCommand('exchangeMail.addAccount', () => addAccount(accounts)),
     vscode.commands.registerCommand('exchangeMail.removeAccount', (arg?: AccountArgument) => removeAccount(accounts, arg)),
     vscode.commands.registerCommand('exchangeMail.signIn', (arg?: AccountArgument) => signIn(accounts, arg)),
     vscode.commands.registerCommand('exchangeMail.signOut', (arg?: AccountArgument) => signOut(accounts, arg)),
-    vscode.commands.registerCommand('exchangeMail.testConnection', (arg?: AccountArgument, protocol?: ProtocolArgument) => testConnectionCommand(accounts, arg, protocol)),
+    vscode.commands.registerCommand('exchangeMail.testConnection', (arg?: AccountArgument, protocol?: ProtocolArgument | unknown[]) =>
+      testConnectionCommand(accounts, arg, Array.isArray(protocol) ? undefined : protocol)),
     vscode.commands.registerCommand('exchangeMail.checkPop3Mailbox', (arg?: AccountArgument) => checkPop3Command(accounts, arg)),
-    vscode.commands.registerCommand('exchangeMail.showTokenDetails', (arg?: AccountArgument, protocol?: ProtocolArgument) => showTokenDetailsCommand(accounts, arg, protocol)),
+    vscode.commands.registerCommand('exchangeMail.showTokenDetails', (arg?: AccountArgument, protocol?: ProtocolArgument | unknown[]) =>
+      showTokenDetailsCommand(accounts, arg, Array.isArray(protocol) ? undefined : protocol)),
     vscode.commands.registerCommand('exchangeMail.copyAdminSetupCommands', (arg?: AccountArgument) => copyAdminCommandsCommand(accounts, arg)),
     vscode.commands.registerCommand('exchangeMail.openAccountSettings', () =>
       vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'exchangeMail.accounts' } })),

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
+import type { MessageNode } from '../../src/ui/tree/mail-nodes';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import { TcpProxy } from '../integration/imap-tcp-proxy';
 import { accountSettingsFor } from '../sandbox/account-settings';
@@ -136,6 +137,24 @@ describe('The Mailboxes view in VS Code', function () {
     assert.deepEqual([await inboxCount(), item(await newest()).contextValue], ['6', 'message.read']);
     assert.equal(await vscode.commands.executeCommand('exchangeMail.markUnread', await newest()), true);
     assert.deepEqual([await inboxCount(), item(await newest()).contextValue], ['7', 'message.unread']);
+  });
+
+  it('Mark as Read on several selected messages marks them all in one go, on the server too', async () => {
+    const inbox = async () => child(await alice(), 'Inbox');
+    const unread = async () => (await children(await inbox())).filter((n) => item(n).contextValue?.startsWith('message.unread'));
+    const [first, second] = await unread();
+    assert.ok(first && second, 'two unread messages to mark');
+    const uids = [first, second].map((n) => (n as MessageNode).message.uid);
+    const before = Number(item(await inbox()).description);
+    // As the view passes them: the clicked node, then every selected one.
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.markRead', second, [first, second]), true);
+    assert.equal(Number(item(await inbox()).description), before - 2);
+    // Read again from the server.
+    await vscode.commands.executeCommand('exchangeMail.refresh', await inbox());
+    const isRead = async () => (await children(await inbox())).filter((n) => uids.includes((n as MessageNode).message?.uid)).map((n) => item(n).contextValue);
+    assert.deepEqual(await isRead(), ['message.read', 'message.read']);
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.markUnread', first, [first, second]), true);
+    assert.equal(Number(item(await inbox()).description), before);
   });
 
   it('Refresh on a folder reads its unread count again: mail that arrived elsewhere counts', async () => {

@@ -128,13 +128,15 @@ export class ImapSession {
     return content;
   }
 
-  /** Mark as Read (`seen` true) or Unread: STORE ±FLAGS (\Seen) by UID. */
-  async setSeen(folder: string, uid: number, seen: boolean): Promise<void> {
-    await this.command(`marking a message ${seen ? 'read' : 'unread'}`, async (client) => {
+  /** Mark as Read (`seen` true) or Unread: STORE ±FLAGS (\Seen) by UID, one command for several messages. */
+  async setSeen(folder: string, uids: number | number[], seen: boolean): Promise<void> {
+    const set = (Array.isArray(uids) ? uids : [uids]).join(',');
+    const what = Array.isArray(uids) && uids.length > 1 ? `${uids.length} messages` : 'a message';
+    await this.command(`marking ${what} ${seen ? 'read' : 'unread'}`, async (client) => {
       await this.select(client, folder, false);
       const done = seen
-        ? await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true })
-        : await client.messageFlagsRemove(String(uid), ['\\Seen'], { uid: true });
+        ? await client.messageFlagsAdd(set, ['\\Seen'], { uid: true })
+        : await client.messageFlagsRemove(set, ['\\Seen'], { uid: true });
       if (!done) this.failedQuietly(client, 'STORE');
     });
     if (folder.toUpperCase() === 'INBOX') this.watch?.refresh();

@@ -52,17 +52,31 @@ export async function copyFolderName(node: FolderNode): Promise<string> {
 }
 
 /** "Mark as Read" / "Mark as Unread": the \Seen flag on the server, then the item and its folder's count. */
-export async function markSeen(context: MailboxCommandContext, node: MessageNode, seen: boolean): Promise<boolean> {
-  const { account, folder, message } = node;
-  try {
-    await inView(() => context.mail.setSeen(account, folder, message.uid, seen));
-    return true;
-  } catch (err) {
-    const action = await showError(err, context.log, `Marking "${message.subject || '(no subject)'}" ${seen ? 'read' : 'unread'} failed`);
-    if (action === 'retry') return markSeen(context, node, seen);
-    if (action === 'signIn') await vscode.commands.executeCommand('exchangeMail.signIn', account.id);
-    return false;
+/**
+ * Mark as Read / Unread on the clicked message, or on every message selected with it (the view
+ * allows several): one STORE per folder.
+ */
+export async function markSeen(context: MailboxCommandContext, node: MessageNode, seen: boolean, selected?: readonly unknown[]): Promise<boolean> {
+  const chosen = selected?.some((n) => n === node) ? selected.filter((n): n is MessageNode => (n as TreeNode | undefined)?.kind === 'message') : [node];
+  const byFolder = new Map<string, MessageNode[]>();
+  for (const message of chosen) {
+    const key = `${message.account.id}\n${message.folder}`;
+    byFolder.set(key, [...(byFolder.get(key) ?? []), message]);
   }
+  let allMarked = true;
+  for (const nodes of byFolder.values()) {
+    const { account, folder } = nodes[0]!;
+    const what = nodes.length === 1 ? `"${nodes[0]!.message.subject || '(no subject)'}"` : `${nodes.length} messages`;
+    try {
+      await inView(() => context.mail.setSeen(account, folder, nodes.map((n) => n.message.uid), seen));
+    } catch (err) {
+      const action = await showError(err, context.log, `Marking ${what} ${seen ? 'read' : 'unread'} failed`);
+      if (action === 'retry' && await markSeen(context, nodes[0]!, seen, nodes)) continue;
+      if (action === 'signIn') await vscode.commands.executeCommand('exchangeMail.signIn', account.id);
+      allMarked = false;
+    }
+  }
+  return allMarked;
 }
 
 /** Sign In from a node of the account (an error that asks for it, "Sign in to see folders"). */

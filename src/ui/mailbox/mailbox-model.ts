@@ -162,17 +162,22 @@ export class MailboxModel implements vscode.Disposable {
     return this.mailbox(account).session.saveAttachment(folder, uid, index);
   }
 
-  /** Marks a message read or unread on the server, then in the pages and counts shown. */
-  async setSeen(account: Account, folder: string, uid: number, seen: boolean): Promise<void> {
+  /** Marks messages of a folder read or unread on the server (one command), then in the pages and counts shown. */
+  async setSeen(account: Account, folder: string, uids: number | number[], seen: boolean): Promise<void> {
     const mailbox = this.mailbox(account);
-    await mailbox.session.setSeen(folder, uid, seen);
+    const marked = Array.isArray(uids) ? uids : [uids];
+    await mailbox.session.setSeen(folder, marked, seen);
     if (this.mailboxes.get(account.id) !== mailbox) return;
     const state = await mailbox.pages.get(folder)?.catch(() => undefined);
-    const summary = state?.messages.find((m) => m.uid === uid);
-    const wasUnread = summary?.unread;
-    if (summary) summary.unread = !seen;
-    if (wasUnread !== undefined && wasUnread === !seen) return;
-    const delta = seen ? -1 : 1;
+    // A message not read into the pages is counted as changed, as the server's count will have it.
+    let changedCount = 0;
+    for (const uid of marked) {
+      const summary = state?.messages.find((m) => m.uid === uid);
+      if (summary?.unread !== !seen) changedCount++;
+      if (summary) summary.unread = !seen;
+    }
+    if (changedCount === 0) return;
+    const delta = seen ? -changedCount : changedCount;
     if (isInbox(folder) && mailbox.inboxUnread !== undefined) {
       mailbox.inboxUnread = Math.max(0, mailbox.inboxUnread + delta);
       this.inboxChanged.fire();
