@@ -7,7 +7,7 @@ export { createDraft, estimateSize, validateRecipients, validateSender } from '.
 export type { DraftHeaders, DraftMessage, RecipientFields, Recipients } from './draft';
 export { parseFrontMatter } from './front-matter';
 export type { FrontMatter, FrontMatterHeaders } from './front-matter';
-export { firstMarkdownHeading, htmlDocument, renderMarkdown } from './markdown';
+export { firstMarkdownHeading, renderMarkdown } from './markdown';
 export { stopBodyEncoder } from './body-encoder';
 export { buildRfc822 } from './rfc822';
 export type { Rfc822Message } from './rfc822';

@@ -36,7 +36,7 @@ function unsafeTarget(url: string, image: boolean): boolean {
 
 const TARGET = /(<a href="|<img src=")([^"]*)"/g;
 
-/** The rendered body (a fragment: `htmlDocument` makes the complete document), unsafe targets emptied. */
+/** The rendered body (a fragment: `htmlDocumentAround` gives the complete document around it), unsafe targets emptied. */
 export function renderMarkdown(source: string | Uint8Array): string {
   return parse(source, { parseFlags: FLAGS })
     .replace(TARGET, (all, attribute: string, url: string) => (unsafeTarget(url, attribute.startsWith('<img')) ? `${attribute}"` : all));
@@ -126,12 +126,6 @@ img { max-width: 100%; }`;
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** A complete HTML document around a rendered body. */
-export function htmlDocument(bodyHtml: string, title: string): string {
-  const { head, tail } = htmlDocumentAround(title);
-  return `${head}${bodyHtml}${tail}`;
 }
 
 /** What goes before and after the rendered body in the document. */

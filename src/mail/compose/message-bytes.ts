@@ -58,10 +58,3 @@ export class MessageBytes {
     return stream;
   }
 }
-
-/** A stream of bytes that are still being made: they, once there, or the error. */
-export function streamOf(bytes: Promise<Buffer>): Readable {
-  const stream = new PassThrough();
-  bytes.then((value) => stream.end(value), (error: Error) => stream.destroy(error));
-  return stream;
-}

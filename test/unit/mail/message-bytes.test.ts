@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
-import { MessageBytes, streamOf } from '../../../src/mail/compose/message-bytes';
+import { MessageBytes } from '../../../src/mail/compose/message-bytes';
 
 async function collect(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -81,18 +81,5 @@ describe('The bytes of a message being built', () => {
     await assert.rejects(bytes.all, /the renderer crashed/);
     const after = outcome(bytes.stream());
     assert.deepEqual(await Promise.all([before, midway, after]), ['the renderer crashed', 'the renderer crashed', 'the renderer crashed']);
-  });
-});
-
-describe('A stream of bytes still being made', () => {
-  it('gives the bytes once they are there', async () => {
-    let resolve!: (bytes: Buffer) => void;
-    const stream = streamOf(new Promise<Buffer>((r) => { resolve = r; }));
-    setImmediate(() => resolve(WHOLE));
-    assert.deepEqual(await collect(stream), WHOLE);
-  });
-
-  it('fails when making them fails', async () => {
-    await assert.rejects(collect(streamOf(Promise.reject(new Error('no HTML')))), /no HTML/);
   });
 });
