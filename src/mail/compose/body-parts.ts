@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { htmlDocumentAround, renderMarkdownBytes } from './markdown';
 import { chunkOffsets } from './markdown-chunks';
-import { crlfText, encodedBody, encodedPart, partHeaders, TransferEncoding } from './mime-part';
+import { crlfText, encodedPart, lineSafe, partHeaders, TransferEncoding } from './mime-part';
 
 const TEXT = 'text/plain; charset=utf-8';
 const HTML = 'text/html; charset=utf-8';
@@ -94,7 +94,8 @@ export async function* textPartPieces(text: string | BodyText, headersFor: (enco
     yield asIs;
     return;
   }
-  const encoded = encodedBody([bytes], ascii);
+  // crlfText has looked: it cannot go as it is.
+  const encoded = lineSafe([bytes]);
   yield headersFor(encoded.encoding);
   yield encoded.bytes;
 }

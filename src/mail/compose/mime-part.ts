@@ -166,13 +166,17 @@ export function partHeaders(contentType: string, encoding: TransferEncoding): Bu
  * included); otherwise quoted-printable or base64.
  */
 export function encodedPart(pieces: Uint8Array[], contentType: string, ascii: boolean): Buffer {
-  const buffers = pieces.map((piece) => (Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)));
-  if (buffers.every((piece) => piece.indexOf(CR) < 0 && piece.indexOf(0) < 0)) {
-    const part = afterLfLines(partHeaders(contentType, ascii ? '7bit' : '8bit'), buffers);
-    if (part) return part;
-  }
-  const { encoding, bytes } = encodedBody(pieces, ascii);
+  const part = asIs(partHeaders(contentType, ascii ? '7bit' : '8bit'), pieces);
+  if (part) return part;
+  const { encoding, bytes } = lineSafe(pieces);
   return Buffer.concat([partHeaders(contentType, encoding), bytes]);
+}
+
+/** `head`, then the pieces as `asIsBytes` makes them, by the tight loop where they have no CR and no NUL. */
+function asIs(head: Buffer, pieces: Uint8Array[]): Buffer | undefined {
+  const buffers = pieces.map((piece) => (Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)));
+  if (buffers.every((piece) => piece.indexOf(CR) < 0 && piece.indexOf(0) < 0)) return afterLfLines(head, buffers);
+  return withHead(head, asIsBytes(pieces));
 }
 
 /**
@@ -182,14 +186,14 @@ export function encodedPart(pieces: Uint8Array[], contentType: string, ascii: bo
  */
 export function crlfText(bytes: Buffer): Buffer | undefined {
   if (bytes.indexOf(0) >= 0) return undefined;
-  if (bytes.indexOf(CR) < 0) return afterLfLines(Buffer.alloc(0), [bytes]);
+  if (bytes.indexOf(CR) < 0) return afterLfLines(NOTHING, [bytes]);
   let crs = 0;
   for (let at = bytes.indexOf(CR); at >= 0; at = bytes.indexOf(CR, at + 1)) crs++;
   let start = 0;
   let lines = 0;
   for (let found = bytes.indexOf(LF); found >= 0; found = bytes.indexOf(LF, found + 1)) {
-    if (bytes[found - 1] !== CR) return asIsBytes([bytes]);
-    if (found - 1 - start > MAX_LINE) return undefined;
+    // A lone LF, or a line long enough that a lone CR in it may matter: byte by byte.
+    if (bytes[found - 1] !== CR || found - 1 - start > MAX_LINE) return asIsBytes([bytes]);
     lines++;
     start = found + 1;
   }
@@ -225,14 +229,20 @@ function afterLfLines(head: Buffer, pieces: Uint8Array[]): Buffer | undefined {
   return out.subarray(0, o);
 }
 
+const NOTHING = Buffer.alloc(0);
+
 function withHead(head: Buffer, body: Buffer | undefined): Buffer | undefined {
-  return body && Buffer.concat([head, body]);
+  return body && (head.length ? Buffer.concat([head, body]) : body);
 }
 
 /** The body of such a part, without its headers. */
 export function encodedBody(pieces: Uint8Array[], ascii: boolean): { encoding: TransferEncoding; bytes: Buffer } {
-  const asIs = asIsBytes(pieces);
-  if (asIs) return { encoding: ascii ? '7bit' : '8bit', bytes: asIs };
+  const bytes = asIs(NOTHING, pieces);
+  return bytes ? { encoding: ascii ? '7bit' : '8bit', bytes } : lineSafe(pieces);
+}
+
+/** Text that cannot go as it is (a line too long, a NUL): base64 when mostly not ASCII, else quoted-printable. */
+export function lineSafe(pieces: Uint8Array[]): { encoding: 'quoted-printable' | 'base64'; bytes: Buffer } {
   if (encodingOf(pieces) === 'base64') return { encoding: 'base64', bytes: base64Lines(crlfBytes(Buffer.concat(pieces).toString('utf8'))) };
   const encoder = new QuotedPrintableEncoder();
   return { encoding: 'quoted-printable', bytes: Buffer.concat(pieces.map((piece) => encoder.encode(piece))) };

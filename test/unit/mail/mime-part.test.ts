@@ -138,7 +138,8 @@ describe('A text as it is', () => {
   });
 
   it('fits when its lines do, counted in octets (crlfText)', () => {
-    const accepted = ['', 'a\n'.repeat(10), `${'é'.repeat(499)}\r\n`, `${'a'.repeat(998)}\n${'😀'.repeat(249)}`, 'one\r\ntwo\nthree\rfour'];
+    const accepted = ['', 'a\n'.repeat(10), `${'é'.repeat(499)}\r\n`, `${'a'.repeat(998)}\n${'😀'.repeat(249)}`, 'one\r\ntwo\nthree\rfour',
+      `${'a'.repeat(600)}\r${'b'.repeat(600)}\r\nend`];
     const refused = [`${'é'.repeat(499)}a`, `ok\n${'a'.repeat(999)}`, '😀'.repeat(250), 'nul\x00', `a\r\n${'b'.repeat(999)}\r\n`];
     for (const text of accepted) assert.deepEqual(crlfText(Buffer.from(text)), asIsBytes([Buffer.from(text)]), JSON.stringify(text.slice(0, 20)));
     assert.deepEqual(refused.map((text) => crlfText(Buffer.from(text))), refused.map(() => undefined));
