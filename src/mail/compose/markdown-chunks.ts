@@ -25,6 +25,8 @@ const TAB = 0x09;
 
 /** An opening or closing code fence: up to 3 spaces, then 3 or more backticks or tildes. */
 const FENCE = / {0,3}(`{3,}|~{3,})([^\n]*)/y;
+/** A line of nothing but blanks, to its end. */
+const BLANK_LINE = /[ \t\r]*(?:\n|$)/y;
 /** A link reference definition's first line: `[label]:`. */
 const DEFINITION = / {0,3}\[(?:[^\]\\\n]|\\.)+\]:/y;
 
@@ -75,7 +77,8 @@ export function chunkOffsets(source: Uint8Array, chunkBytes = CHUNK_BYTES): numb
         if (match && match.index === start) return undefined;
       }
     }
-    afterBlank = text.slice(start, end).trim() === '';
+    BLANK_LINE.lastIndex = start;
+    afterBlank = BLANK_LINE.test(text);
     start = end + 1;
   }
   if (cuts.length < 2) return undefined;

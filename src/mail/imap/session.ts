@@ -157,7 +157,8 @@ export class ImapSession {
    * Unread messages in a folder now. The folder is selected again (its count is current) and
    * searched: STATUS should not be asked about the folder that is selected (RFC 3501 6.3.10).
    */
-  unreadCount(folder: string): Promise<number> {
+  async unreadCount(folder: string): Promise<number> {
+    // Async, so a folder that cannot be opened is a rejection for the caller's catch, not a throw.
     this.assertOpenable(folder);
     return this.command(`counting unread mail in "${folder}"`, async (client) => {
       await this.select(client, folder, true);
