@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
   const settings = new AccountSettings();
   const signIns = new SignIns(createAuthPorts(context, log));
   const accounts: AccountCommandContext = { settings, signIns, secrets: context.secrets, log };
-  sessions = new AccountSessions(settings, signIns, log);
+  sessions = new AccountSessions(settings, signIns, log, context.secrets.onDidChange);
   const mail = new MailboxModel(sessions);
   const mailbox: MailboxCommandContext = { settings, mail, log };
   const tree = new MailboxesTree(settings, signIns, context.secrets.onDidChange, mail);

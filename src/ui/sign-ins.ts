@@ -5,6 +5,12 @@ import type { AuthPorts } from '../auth/ports';
 import type { AccessToken, TokenSource } from '../auth/token-source';
 import { loadCore } from './core-loader';
 
+/** An account signed in (`signedIn` true), out (false), or a sign-in failed and its state is to be asked again (undefined). */
+export interface SignInChange {
+  accountId: string;
+  signedIn?: boolean;
+}
+
 /**
  * The token source of each account, made on first use through the core (so activation never
  * loads MSAL) and made again when the account's settings change. Says when an account signed
@@ -12,8 +18,8 @@ import { loadCore } from './core-loader';
  */
 export class SignIns implements vscode.Disposable {
   private readonly sources = new Map<string, { key: string; source: TokenSource }>();
-  private readonly changed = new vscode.EventEmitter<string>();
-  /** Fires with the account id after a sign-in or sign-out. */
+  private readonly changed = new vscode.EventEmitter<SignInChange>();
+  /** Fires after a sign-in or sign-out, done or failed. */
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly ports: AuthPorts) {}
@@ -40,10 +46,13 @@ export class SignIns implements vscode.Disposable {
 
   /** An interactive token for the account's first protocol: consent covers all its protocols. */
   async signIn(account: Account, signal: AbortSignal): Promise<AccessToken> {
+    let signedIn: boolean | undefined;
     try {
-      return await this.source(account).getToken({ protocol: account.protocols[0], interactive: true, signal });
+      const token = await this.source(account).getToken({ protocol: account.protocols[0], interactive: true, signal });
+      signedIn = true;
+      return token;
     } finally {
-      this.changed.fire(account.id);
+      this.changed.fire({ accountId: account.id, signedIn });
     }
   }
 
@@ -51,7 +60,7 @@ export class SignIns implements vscode.Disposable {
     try {
       await this.source(account).signOut();
     } finally {
-      this.changed.fire(account.id);
+      this.changed.fire({ accountId: account.id, signedIn: false });
     }
   }
 

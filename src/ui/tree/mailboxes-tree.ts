@@ -44,11 +44,9 @@ export class MailboxesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       const entries = this.settings.entries();
-      const accounts = await Promise.all(entries.map(async (entry) => new AccountNode(entry,
+      // Only maps: sessions are opened on use and closed by sign-out and settings (AccountSessions).
+      return Promise.all(entries.map(async (entry) => new AccountNode(entry,
         !entry.valid ? 'invalid' : await this.signIns.isSignedIn(entry.account) ? 'signedIn' : 'signedOut', Boolean(this.mail))));
-      // Signed out here or in another window: its session goes.
-      this.mail?.retain(accounts.flatMap((a) => (a.state === 'signedIn' && a.account ? [a.account.id] : [])));
-      return accounts;
     }
     if (node instanceof AccountNode) return this.accountChildren(node);
     if (node.kind === 'folder') return this.folderChildren(node);
