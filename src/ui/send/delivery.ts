@@ -138,7 +138,7 @@ export async function deliver(context: SendCommandContext, sender: Sender, draft
     .then((choice) => (choice === copyId ? vscode.env.clipboard.writeText(result.messageId) : undefined));
 
   const folder = context.sentFolder ?? imapSentFolder(context.signIns, log);
-  const sentCopy = await keepSentCopy(account, server.host, result.raw, {
+  const sentCopy = await keepSentCopy(account, server.host, result.response, result.raw, {
     append: async (a, raw) => vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Keeping a copy in Sent Items' }, () => folder.append(a, raw)),
   });
   reportSentCopy(sentCopy, draft.subject, context);

@@ -45,9 +45,9 @@ export function imapSentFolder(signIns: SignIns, log: MailLog): SentFolder {
   };
 }
 
-export async function keepSentCopy(account: Account, smtpHost: string, raw: Buffer, folder: SentFolder): Promise<SentCopyOutcome> {
-  if (!loadCore().shouldAppendSentCopy(account.sentCopy, smtpHost)) {
-    return { status: 'skipped', reason: account.sentCopy === 'never' ? 'sentCopy is "never"' : `${smtpHost} keeps its own copy in Sent Items` };
+export async function keepSentCopy(account: Account, smtpHost: string, dataReply: string, raw: Buffer, folder: SentFolder): Promise<SentCopyOutcome> {
+  if (!loadCore().shouldAppendSentCopy(account.sentCopy, smtpHost, dataReply)) {
+    return { status: 'skipped', reason: account.sentCopy === 'never' ? 'sentCopy is "never"' : 'Exchange Online keeps its own copy in Sent Items' };
   }
   if (!account.protocols.includes('imap')) {
     const reason = `${account.address} does not use IMAP`;
