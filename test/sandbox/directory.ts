@@ -38,6 +38,8 @@ export interface User {
   tenantId: string;
   /** A shared mailbox has no sign-in of its own; apps and delegates reach it. */
   shared?: boolean;
+  /** Mailboxes this user may send as (`Add-RecipientPermission <mailbox> -Trustee <user> -AccessRights SendAs`). */
+  sendAs?: string[];
 }
 
 export interface AppRegistration {
@@ -72,7 +74,8 @@ export const TENANTS: Tenant[] = [
 ];
 
 export const USERS: User[] = [
-  { upn: 'alice@contoso.test', displayName: 'Alice Lindqvist', oid: 'a11ce000-0000-4000-8000-000000000001', tenantId: CONTOSO_TENANT_ID },
+  { upn: 'alice@contoso.test', displayName: 'Alice Lindqvist', oid: 'a11ce000-0000-4000-8000-000000000001', tenantId: CONTOSO_TENANT_ID,
+    sendAs: ['shared@contoso.test'] },
   { upn: 'bob@contoso.test', displayName: 'Bob Okafor', oid: 'b0b00000-0000-4000-8000-000000000002', tenantId: CONTOSO_TENANT_ID },
   { upn: 'shared@contoso.test', displayName: 'Contoso Shared', oid: '5a4ed000-0000-4000-8000-000000000003', tenantId: CONTOSO_TENANT_ID, shared: true },
   { upn: 'carol@outlook.test', displayName: 'Carol Personal', oid: 'ca401000-0000-4000-8000-000000000004', tenantId: CONSUMERS_TENANT_ID },

@@ -2,6 +2,7 @@
  * The folders every sandbox mailbox has, named as Exchange Online names them, and which of them
  * carry a special-use attribute (Dovecot reports these in plain LIST too, as Exchange does).
  */
+import { join } from 'node:path';
 
 export interface SpecialFolder {
   name: string;
@@ -40,3 +41,16 @@ export const CLIENT_FOLDERS = ['Clients/Fabrikam', 'Clients/Northwind Traders'];
 export const BENCH_PARENT = 'Bench';
 export const BENCH_FOLDER_COUNT = 1000;
 export const benchFolderName = (index: number) => `${BENCH_PARENT}/Folder ${String(index + 1).padStart(4, '0')}`;
+
+/**
+ * Where a folder lives on disk: Maildir++ under the mailbox's home (`.Sent Items`,
+ * `.Projects.2026.Q4`), which Dovecot's namespace shows with the `/` delimiter.
+ */
+export function maildirPath(home: string, folder: string): string {
+  const root = join(home, 'Maildir');
+  if (folder === 'INBOX') return root;
+  if (!/^[\x20-\x7e]+$/.test(folder) || folder.includes('.')) {
+    throw new Error(`sandbox folder names must be ASCII without dots (Maildir++ would need escaping): ${folder}`);
+  }
+  return join(root, `.${folder.split('/').join('.')}`);
+}

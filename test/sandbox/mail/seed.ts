@@ -18,6 +18,7 @@ import { closeSync, existsSync, fchownSync, futimesSync, mkdirSync, openSync, re
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { aliceMailbox, otherMailboxes, SeededMailbox, SeededMessage } from './mailbox-content';
+import { maildirPath } from './mailbox-layout';
 import { renderMessage } from './message-format';
 
 const SEED_VERSION = 2;
@@ -34,15 +35,6 @@ interface SeedRecord {
   version: number;
   benchFolders: boolean;
   seededAt: string;
-}
-
-function maildirPath(home: string, folder: string): string {
-  const root = join(home, 'Maildir');
-  if (folder === 'INBOX') return root;
-  if (!/^[\x20-\x7e]+$/.test(folder) || folder.includes('.')) {
-    throw new Error(`seeded folder names must be ASCII without dots (Maildir++ would need escaping): ${folder}`);
-  }
-  return join(root, `.${folder.split('/').join('.')}`);
 }
 
 function flagsOf(message: SeededMessage): string {
