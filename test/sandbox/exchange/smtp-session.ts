@@ -199,8 +199,9 @@ export class SmtpSession {
     const parameters = match[2]!.trim().split(/\s+/).filter(Boolean);
     const size = parameters.find((p) => /^SIZE=/i.test(p));
     if (size && Number(size.slice(5)) > ADVERTISED_SIZE) return this.reply(REPLY.sizeExceedsFixedMaximum);
-    // Postfix knows no BINARYMIME; what reaches it has been through DATA's framing anyway.
-    const relayed = parameters.map((p) => (/^BODY=BINARYMIME$/i.test(p) ? 'BODY=8BITMIME' : p));
+    // The front judges the size (Postfix would refuse SIZE above its limit at once, where Exchange
+    // waits for the data), and Postfix knows no BINARYMIME; what reaches it has been through DATA's framing.
+    const relayed = parameters.filter((p) => !/^SIZE=/i.test(p)).map((p) => (/^BODY=BINARYMIME$/i.test(p) ? 'BODY=8BITMIME' : p));
     const answer = await this.relay!.command(['MAIL FROM:' + match[1], ...relayed].join(' '));
     if (answer.code !== 250) return this.reply(translated(answer));
     this.transaction = { recipients: 0 };
