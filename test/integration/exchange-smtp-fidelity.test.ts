@@ -301,6 +301,24 @@ describe('Exchange SMTP fidelity: the sandbox answers as smtp.office365.com:587'
     assert.match(asAlice, new RegExp(`^554 5\\.2\\.252 SendAsDenied; ${SHARED} not allowed to send as ${ALICE}; `));
   });
 
+  it('takes a message in BDAT chunks (CHUNKING is advertised) and queues it at LAST', async () => {
+    const wire = track(await Wire.authenticated(ALICE, delegated(ALICE)));
+    const subject = `Chunked ${randomUUID()}`;
+    const text = Buffer.from(message(ALICE, BOB, subject));
+    const [first, last] = [text.subarray(0, 40), text.subarray(40)];
+    await wire.say(`MAIL FROM:<${ALICE}> BODY=BINARYMIME`);
+    await wire.say(`RCPT TO:<${BOB}>`);
+    wire.write(`BDAT ${first.length}\r\n`);
+    wire.write(first);
+    const replies = [await wire.reply()];
+    wire.write(`BDAT ${last.length} LAST\r\n`);
+    wire.write(last);
+    replies.push(await wire.reply());
+    const messageId = /Message-ID: (<[^>]+>)/.exec(text.toString())![1];
+    assert.deepEqual(replies, [['250 2.0.0 40 octets received'], [`250 2.0.0 OK ${messageId} [Hostname=${HOSTNAME}]`]]);
+    await arrived(BOB, 'INBOX', subject);
+  });
+
   it('refuses a message over the 35 MB limit after its data, and one announced over the advertised SIZE at MAIL', async () => {
     const wire = track(await Wire.authenticated(ALICE, delegated(ALICE)));
     const over = await wire.say(`MAIL FROM:<${ALICE}> SIZE=157286401`);

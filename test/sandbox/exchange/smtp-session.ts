@@ -134,6 +134,8 @@ export class SmtpSession {
     this.reply(REPLY.startTls);
     // Synchronously after the reply: the client's handshake must reach the TLS socket, not the reader.
     const tls = new TLSSocket(this.raw, { isServer: true, secureContext: this.settings.secureContext });
+    // The TLS socket reads the connection from now on, so only its idle timer sees the traffic.
+    this.raw.setTimeout(0);
     tls.setTimeout(this.settings.idleTimeoutMs, () => tls.destroy());
     tls.on('error', () => { /* a failed handshake ends the session */ });
     this.lines.switchTo(tls);
