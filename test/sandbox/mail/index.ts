@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path';
 import { SandboxCertificates } from '../certificates';
 import { MailFaults } from '../exchange/faults';
+import { startImapFront } from '../exchange/imap-front';
 import { startSmtpFront } from '../exchange/smtp-front';
 import { DovecotPaths, MailUser, startDovecot } from './dovecot';
 import { ensureMailPackages, missingMailPackages } from './install';
@@ -41,6 +42,7 @@ export interface MailPorts {
 }
 
 export interface MailServers {
+  /** `exchange` is the Exchange IMAP front before a Dovecot instance on an internal port; `modern` is Dovecot itself. */
   imap: { exchange: Endpoint; modern: Endpoint };
   pop3: Endpoint;
   /** The Exchange SMTP front; Postfix listens behind it on an internal port. */
@@ -106,7 +108,8 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
   writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
   const tokenCheck = { node: process.execPath, script: tokenCheckScript, settingsFile };
 
-  const [postfixPort, ...free] = await freePorts(options.ports ? 1 : 5);
+  // Postfix and Dovecot's exchange IMAP listen on internal ports, behind the Exchange fronts.
+  const [postfixPort, dovecotExchangePort, ...free] = await freePorts(options.ports ? 2 : 6);
   const [exchangePort, modernPort, pop3Port, smtpPort] = options.ports
     ? [options.ports.imapExchange, options.ports.imapModern, options.ports.pop3, options.ports.smtp]
     : free as [number, number, number, number];
@@ -120,7 +123,7 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
     // Postfix reaches Dovecot's sockets only when a client authenticates or mail is delivered,
     // so all three start at once.
     const results = await Promise.allSettled([
-      startDovecot({ profile: 'exchange', configFile: join(mailDir, 'config', 'dovecot-exchange.conf'), imapPort: exchangePort, pop3Port,
+      startDovecot({ profile: 'exchange', configFile: join(mailDir, 'config', 'dovecot-exchange.conf'), imapPort: dovecotExchangePort!, pop3Port,
         logFile: join(mailDir, 'log', 'dovecot-exchange.log') }, paths, options.certificates, user, tokenCheck),
       startDovecot({ profile: 'modern', configFile: join(mailDir, 'config', 'dovecot-modern.conf'), imapPort: modernPort,
         logFile: join(mailDir, 'log', 'dovecot-modern.log') }, paths, options.certificates, user, tokenCheck),
@@ -133,6 +136,7 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
       upstream: endpoint(postfixPort!), certificates: options.certificates, faults, port: smtpPort, maxSendSize: MESSAGE_SIZE_LIMIT,
       keepSentCopy: (mailbox, message) => saveToSentItems(paths.mailboxesDir, user, mailbox, message),
     }));
+    started.push(await startImapFront({ upstream: endpoint(dovecotExchangePort!), certificates: options.certificates, faults, port: exchangePort }));
   } catch (error) {
     await stopAll();
     throw error;
