@@ -31,6 +31,12 @@ export const BULK_MESSAGE_COUNT = 5000;
 export const PROJECT_FOLDERS = ['Projects', 'Projects/2026', 'Projects/2026/Q4'];
 
 /**
+ * A folder under the Inbox: Exchange lists it as `Inbox/Team` (the Inbox's mixed case as its
+ * first segment), which clients must nest under the Inbox.
+ */
+export const INBOX_CHILD_FOLDER = 'INBOX/Team';
+
+/**
  * A parent that exists only as hierarchy (\Noselect): its children exist, it has no Maildir
  * of its own, as when a folder was deleted but its subfolders kept.
  */

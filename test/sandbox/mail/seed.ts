@@ -21,7 +21,7 @@ import { aliceMailbox, otherMailboxes, SeededMailbox, SeededMessage } from './ma
 import { maildirPath } from './mailbox-layout';
 import { renderMessage } from './message-format';
 
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 const TEMPLATES_DIR = join(tmpdir(), 'exchange-mail-sandbox-seed');
 
 export interface SeedOptions {
