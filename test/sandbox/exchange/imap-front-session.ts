@@ -17,6 +17,7 @@ import { SelectReply } from './imap-select';
 import { exchangeStatus, readStatusReply, readStatusRequest, StatusReply, StatusRequest } from './imap-status';
 import * as texts from './imap-texts';
 import { ImapWireReader, WireLine } from './imap-wire-reader';
+import { parseXoauth2 } from './xoauth2';
 import { CommandLine, readCommand, readWords, upstreamMailbox } from './imap-words';
 
 export interface FrontSessionOptions {
@@ -47,12 +48,6 @@ const IDLE_FAULT_POLL_MS = 100;
 /** Untagged `* OK [CODE]` lines a client needs; Dovecot's others (HIGHESTMODSEQ, "Still here") go. */
 const KEPT_UNTAGGED_CODES = new Set(['ALERT', 'COPYUID', 'UIDNEXT', 'UIDVALIDITY']);
 const CLOSE_GRACE_MS = 1000;
-
-/** The mailbox address in an XOAUTH2 initial response (`user=…^Aauth=Bearer …^A^A`). */
-function xoauth2User(payload: string): string | undefined {
-  const [first] = Buffer.from(payload, 'base64').toString('utf8').split('\x01');
-  return first?.startsWith('user=') ? first.slice('user='.length) : undefined;
-}
 
 export class ImapFrontSession {
   private readonly client: Socket;
@@ -264,7 +259,7 @@ export class ImapFrontSession {
 
   /** Dovecot judges the token; the payload goes up as a SASL-IR one-liner whichever form the client used. */
   private sendXoauth2(tag: string, payload: string): boolean {
-    this.pending.push({ tag, verb: 'AUTHENTICATE', user: xoauth2User(payload), after: [] });
+    this.pending.push({ tag, verb: 'AUTHENTICATE', user: parseXoauth2(payload)?.user, after: [] });
     this.currentGoesUp = false;
     this.toUpstream(`${tag} AUTHENTICATE XOAUTH2 ${payload}`);
     return false;
