@@ -9,6 +9,7 @@
  * Dovecot has not completed yet, so a pipelined burst reads back in the order it was written.
  */
 import { Socket } from 'node:net';
+import { MailActivity } from './activity';
 import { ImapFault, MailFaults } from './faults';
 import { exchangeCompletion } from './imap-completion';
 import { compareLikeExchange, exchangeListed, ListedMailbox, readListed } from './imap-list';
@@ -25,6 +26,8 @@ export interface FrontSessionOptions {
   /** A connection to Dovecot, not yet greeted. */
   upstream: Socket;
   faults: MailFaults;
+  /** Where logins and LOGOUTs are counted, for tests. */
+  activity?: MailActivity;
   maxLineBytes: number;
   idleTimeoutMs: number;
 }
@@ -53,6 +56,7 @@ export class ImapFrontSession {
   private readonly client: Socket;
   private readonly upstream: Socket;
   private readonly faults: MailFaults;
+  private readonly activity?: MailActivity;
   private readonly clientReader: ImapWireReader;
   private readonly upstreamReader: ImapWireReader;
   private greeted = false;
@@ -78,6 +82,7 @@ export class ImapFrontSession {
     this.client = options.client;
     this.upstream = options.upstream;
     this.faults = options.faults;
+    this.activity = options.activity;
     this.clientReader = new ImapWireReader({
       line: (line) => this.onClientLine(line),
       literal: (bytes) => { if (this.currentGoesUp) this.upstream.write(bytes); },
@@ -177,6 +182,7 @@ export class ImapFrontSession {
       case 'ID':
         return this.answer([texts.ID, texts.completed(tag, verb)]);
       case 'LOGOUT':
+        this.activity?.record(this.user, 'logout');
         return this.answer([texts.LOGOUT_BYE, texts.completed(tag, verb)], () => this.close());
       case 'NAMESPACE':
         return this.answer(this.authenticated ? [texts.NAMESPACE, texts.completed(tag, verb)] : [texts.invalidState(tag)]);
@@ -268,6 +274,7 @@ export class ImapFrontSession {
   private becomeAuthenticated(command: PendingCommand): void {
     this.authenticated = true;
     this.user = command.user;
+    this.activity?.record(this.user, 'login');
     this.notConnected = this.faults.take(this.user, ['imap-not-connected']) !== undefined;
   }
 

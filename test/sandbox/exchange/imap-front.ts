@@ -11,6 +11,7 @@ import { Socket } from 'node:net';
 import { connect, createServer, TLSSocket } from 'node:tls';
 import { SandboxCertificates } from '../certificates';
 import { endpoint, Endpoint, LOOPBACK } from '../mail/ports';
+import { MailActivity } from './activity';
 import { MailFaults } from './faults';
 import { ImapFrontSession } from './imap-front-session';
 
@@ -19,6 +20,7 @@ export interface ImapFrontOptions {
   upstream: Endpoint;
   certificates: SandboxCertificates;
   faults: MailFaults;
+  activity?: MailActivity;
   /** A fixed port (the demo's settings stay valid); a free one when absent. */
   port?: number;
   /** A session that says nothing this long is closed (RFC 3501's autologout is at least 30 minutes). */
@@ -52,7 +54,7 @@ export async function startImapFront(options: ImapFrontOptions): Promise<Running
     const upstream = connect({ host: options.upstream.host, port: options.upstream.port, ca });
     track(upstream);
     new ImapFrontSession({
-      client, upstream, faults: options.faults, maxLineBytes: MAX_LINE_BYTES, idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+      client, upstream, faults: options.faults, activity: options.activity, maxLineBytes: MAX_LINE_BYTES, idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
     });
   });
   // A client that refuses the certificate (a test of exactly that) is no error of the front's.

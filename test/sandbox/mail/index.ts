@@ -8,6 +8,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SandboxCertificates } from '../certificates';
+import { MailActivity } from '../exchange/activity';
 import { MailFaults } from '../exchange/faults';
 import { startImapFront } from '../exchange/imap-front';
 import { startSmtpFront } from '../exchange/smtp-front';
@@ -49,6 +50,8 @@ export interface MailServers {
   smtp: Endpoint;
   /** Exchange Online's failures on demand, shared by the fronts. */
   faults: MailFaults;
+  /** Logins and LOGOUTs the Exchange IMAP front saw, per user. */
+  activity: MailActivity;
   /** Where the token check writes why it refused (or accepted) each token. */
   logFile: string;
   /** Stops every process it started and waits until the ports are free. */
@@ -114,6 +117,7 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
     ? [options.ports.imapExchange, options.ports.imapModern, options.ports.pop3, options.ports.smtp]
     : free as [number, number, number, number];
   const faults = new MailFaults();
+  const activity = new MailActivity();
   const started: { stop(): Promise<void> }[] = [];
   const stopAll = async () => {
     const running = started.splice(0);
@@ -136,7 +140,7 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
       upstream: endpoint(postfixPort!), certificates: options.certificates, faults, port: smtpPort, maxSendSize: MESSAGE_SIZE_LIMIT,
       keepSentCopy: (mailbox, message) => saveToSentItems(paths.mailboxesDir, user, mailbox, message),
     }));
-    started.push(await startImapFront({ upstream: endpoint(dovecotExchangePort!), certificates: options.certificates, faults, port: exchangePort }));
+    started.push(await startImapFront({ upstream: endpoint(dovecotExchangePort!), certificates: options.certificates, faults, activity, port: exchangePort }));
   } catch (error) {
     await stopAll();
     throw error;
@@ -147,6 +151,7 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
     pop3: endpoint(pop3Port),
     smtp: endpoint(smtpPort),
     faults,
+    activity,
     logFile,
     stop: stopAll,
   };
