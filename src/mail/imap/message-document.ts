@@ -4,6 +4,7 @@
  * Parsed once from the full source with mailparser; `renderMessageDocument` writes the tab's text.
  */
 import { AddressObject, Attachment, simpleParser } from 'mailparser';
+import { safeFileName } from '../received-file-name';
 import { htmlToText } from './html-text';
 import { Sender } from './message-page';
 
@@ -85,7 +86,7 @@ export async function parseMessage(folder: string, uid: number, source: Buffer):
       bodySource,
       attachments: attachments.map((a, index) => ({
         index,
-        filename: a.filename ?? fallbackName(index, a.contentType),
+        filename: safeFileName(a.filename, fallbackName(index, a.contentType)),
         contentType: a.contentType,
         size: a.size ?? a.content.length,
       })),
