@@ -72,8 +72,28 @@ export type AccountEntry =
   | { valid: true; label: string; account: Account; setting: AccountSetting; index: number }
   | { valid: false; label: string; problems: AccountProblem[]; setting: unknown; index: number };
 
-/** Fields that would put a secret into settings.json; secrets belong in SecretStorage. */
-const SECRET_FIELDS = ['clientSecret', 'secret', 'password', 'privateKey', 'certificateKey', 'accessToken', 'refreshToken'];
+/**
+ * Words that make a field name a secret's, in any case and separator style (`client_secret`,
+ * `ClientSecret`, `refresh-token`, `imap.password`): secrets belong in SecretStorage. Only
+ * names are looked at; `credential: "secret"` is a setting, not a secret.
+ */
+const SECRET_NAME_WORDS = ['secret', 'password', 'passwd', 'passphrase', 'token', 'privatekey', 'certificatekey', 'apikey', 'assertion'];
+/** Deeper than any account setting nests; what lies below is not looked into. */
+const MAX_SETTING_DEPTH = 8;
+
+function isSecretName(name: string): boolean {
+  const word = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return SECRET_NAME_WORDS.some((secret) => word.includes(secret));
+}
+
+/** Paths (`imap.password`, `client_secret`) of every secret-looking field, at any depth. */
+function secretFields(value: unknown, path = '', depth = 0): string[] {
+  if (depth > MAX_SETTING_DEPTH || typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([name, inner]) => {
+    const field = path ? (Array.isArray(value) ? `${path}[${name}]` : `${path}.${name}`) : name;
+    return isSecretName(name) ? [field] : secretFields(inner, field, depth + 1);
+  });
+}
 
 /** "Account bob@contoso.test: `imap.port` must be a number from 1 to 65535 (got 99999)". */
 export function describeProblem(label: string, problem: AccountProblem): string {
@@ -102,7 +122,7 @@ export function parseAccount(setting: unknown): { account: Account } | { problem
   if (!isObject(setting)) {
     return { problems: [{ field: '(account)', problem: `must be an object such as {"address": "someone@contoso.com", "clientId": "…"} (got ${shown(setting)})` }] };
   }
-  for (const field of SECRET_FIELDS.filter((f) => f in setting)) {
+  for (const field of secretFields(setting)) {
     report(field, 'must not be in settings: secrets live in VS Code\'s secret storage. Remove it and run "Exchange Mail: Add Account…" to enter it there');
   }
 

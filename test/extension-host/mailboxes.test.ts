@@ -124,13 +124,22 @@ describe('The Mailboxes view in VS Code', function () {
     assert.equal(item((await messagesOf(inbox))[0]!).contextValue, 'message.unread');
   });
 
-  it('Save Attachment writes the PDF of the budget message', async () => {
+  it('Save Attachment asks where to save, starting where the caller suggests, and writes the PDF there', async () => {
     const messages = await messagesOf(await child(await alice(), 'Inbox'));
     const budget = messages.find((n) => labelOf(n) === 'Q3 budget review: figures attached');
-    const target = vscode.Uri.file(join(downloads, 'budget-q3.pdf'));
-    const saved = await vscode.commands.executeCommand<vscode.Uri>('exchangeMail.saveAttachment', budget, { target });
-    assert.equal(saved?.fsPath, target.fsPath);
-    assert.match(readFileSync(target.fsPath, 'latin1'), /^%PDF-[\s\S]*Q3 budget/);
+    const suggested = vscode.Uri.file(join(downloads, 'suggested.pdf'));
+    const chosen = vscode.Uri.file(join(downloads, 'budget-q3.pdf'));
+    // The user's answer to the save dialog, which opens even when a caller names a target.
+    const showSaveDialog = vscode.window.showSaveDialog;
+    let asked: vscode.SaveDialogOptions | undefined;
+    vscode.window.showSaveDialog = async (options) => { asked = options; return chosen; };
+    try {
+      const saved = await vscode.commands.executeCommand<vscode.Uri>('exchangeMail.saveAttachment', budget, { target: suggested });
+      assert.deepEqual([asked?.defaultUri?.fsPath, saved?.fsPath], [suggested.fsPath, chosen.fsPath]);
+    } finally {
+      vscode.window.showSaveDialog = showSaveDialog;
+    }
+    assert.match(readFileSync(chosen.fsPath, 'latin1'), /^%PDF-[\s\S]*Q3 budget/);
   });
 
   it('Mark as Read lowers the Inbox count and un-bolds the message; Mark as Unread undoes both', async () => {
