@@ -1,6 +1,7 @@
 // `npm run bench`: benchmarks, each reported next to a baseline measured in the same run, as a ratio.
 // Not part of `npm test`. Results are printed and written to bench-results/latest.json.
-//   npm run bench [-- folders send]   only the named benchmarks (activation always runs)
+//   npm run bench [-- folders send linear]   only the named benchmarks (activation always runs)
+// `linear` grows hostile inputs 2x, 4x, 8x; over 12x time at 8x input prints FAIL and exits 1.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -49,8 +50,22 @@ if (wanted('send')) {
   const { benchSend } = await import(join(root, 'out', 'test', 'bench', 'send.js'));
   results.push(...await benchSend({ runs: RUNS }));
 }
+if (wanted('linear')) {
+  const { benchLinearTime } = await import(join(root, 'out', 'test', 'bench', 'linear-time.js'));
+  results.push(...await benchLinearTime({ runs: Math.min(RUNS, 5) }));
+}
 for (const r of results) {
-  console.log(`${r.name}: ${r.value.toFixed(2)} ${r.unit} vs baseline ${r.baseline.toFixed(2)} → ratio ${r.ratio.toFixed(2)}x  ${JSON.stringify(r.detail)}`);
+  if (r.name.startsWith('linear: ')) {
+    const steps = Object.entries(r.detail.ratios).map(([factor, ratio]) => `${factor} ${ratio.toFixed(1)}x`).join(', ');
+    console.log(`${r.detail.ok ? 'ok  ' : 'FAIL'} ${r.name}: time ${steps} (${r.baseline.toFixed(1)} ms at 1x, ${r.value.toFixed(1)} ms at 8x)`);
+  } else {
+    console.log(`${r.name}: ${r.value.toFixed(2)} ${r.unit} vs baseline ${r.baseline.toFixed(2)} → ratio ${r.ratio.toFixed(2)}x  ${JSON.stringify(r.detail)}`);
+  }
+}
+const failed = results.filter((r) => r.detail?.ok === false);
+if (failed.length) {
+  console.log(`FAIL: ${failed.length} input(s) grew faster than linear (8x input over 12x time): ${failed.map((r) => r.name.slice(8)).join('; ')}`);
+  process.exitCode = 1;
 }
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));

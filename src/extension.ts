@@ -5,6 +5,8 @@ import { AccountCommandContext } from './ui/commands/account-commands';
 import { addAccount } from './ui/commands/add-account';
 import { AccountArgument } from './ui/commands/pick-account';
 import { removeAccount } from './ui/commands/remove-account';
+import { addSharedMailbox, removeSharedMailbox } from './ui/accounts/shared-mailboxes';
+import type { AccountNode } from './ui/tree/nodes';
 import { signIn } from './ui/commands/sign-in';
 import { signOut } from './ui/commands/sign-out';
 import { copyAdminCommandsCommand } from './ui/commands/admin-commands';
@@ -44,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
   const settings = new AccountSettings();
   const signIns = new SignIns(createAuthPorts(context, log));
   const accounts: AccountCommandContext = { settings, signIns, secrets: context.secrets, log };
-  sessions = new AccountSessions(settings, signIns, log);
+  sessions = new AccountSessions(settings, signIns, log, context.secrets.onDidChange);
   const mail = new MailboxModel(sessions);
   const mailbox: MailboxCommandContext = { settings, mail, log };
   const tree = new MailboxesTree(settings, signIns, context.secrets.onDidChange, mail);
@@ -72,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
     vscode.commands.registerCommand('exchangeMail.signInFromTree', (node: MailboxErrorNode | SignInNode) => signInFromTree(node)),
     vscode.commands.registerCommand('exchangeMail.addAccount', () => addAccount(accounts)),
     vscode.commands.registerCommand('exchangeMail.removeAccount', (arg?: AccountArgument) => removeAccount(accounts, arg)),
+    vscode.commands.registerCommand('exchangeMail.addSharedMailbox', (arg?: AccountArgument, address?: string) => addSharedMailbox(settings, arg, address)),
+    vscode.commands.registerCommand('exchangeMail.removeSharedMailbox', (node?: AccountNode) => removeSharedMailbox(settings, node)),
     vscode.commands.registerCommand('exchangeMail.signIn', (arg?: AccountArgument) => signIn(accounts, arg)),
     vscode.commands.registerCommand('exchangeMail.signOut', (arg?: AccountArgument) => signOut(accounts, arg)),
     vscode.commands.registerCommand('exchangeMail.testConnection', (arg?: AccountArgument, protocol?: ProtocolArgument | unknown[]) =>

@@ -39,6 +39,8 @@ export interface AccountSetting {
   certificateThumbprint?: string;
   vscodeProvider?: VsCodeProvider;
   sentCopy?: SentCopy;
+  /** Other mailboxes this sign-in opens: shared ones the user has FullAccess to, or (app-only) the app has a mailbox permission on. */
+  sharedMailboxes?: string[];
 }
 
 export interface Account {
@@ -59,6 +61,13 @@ export interface Account {
   certificateThumbprint?: string;
   vscodeProvider: VsCodeProvider;
   sentCopy: SentCopy;
+  /** The shared mailboxes the account's sign-in also opens (see ./mailboxes). */
+  sharedMailboxes: string[];
+  /**
+   * Set on a shared mailbox (./mailboxes): the account whose sign-in opens it. Its token and
+   * secrets are that account's; the mailbox is the XOAUTH2 user for IMAP and POP.
+   */
+  openedBy?: Account;
 }
 
 export interface AccountProblem {
@@ -72,8 +81,28 @@ export type AccountEntry =
   | { valid: true; label: string; account: Account; setting: AccountSetting; index: number }
   | { valid: false; label: string; problems: AccountProblem[]; setting: unknown; index: number };
 
-/** Fields that would put a secret into settings.json; secrets belong in SecretStorage. */
-const SECRET_FIELDS = ['clientSecret', 'secret', 'password', 'privateKey', 'certificateKey', 'accessToken', 'refreshToken'];
+/**
+ * Words that make a field name a secret's, in any case and separator style (`client_secret`,
+ * `ClientSecret`, `refresh-token`, `imap.password`): secrets belong in SecretStorage. Only
+ * names are looked at; `credential: "secret"` is a setting, not a secret.
+ */
+const SECRET_NAME_WORDS = ['secret', 'password', 'passwd', 'passphrase', 'token', 'privatekey', 'certificatekey', 'apikey', 'assertion'];
+/** Deeper than any account setting nests; what lies below is not looked into. */
+const MAX_SETTING_DEPTH = 8;
+
+function isSecretName(name: string): boolean {
+  const word = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return SECRET_NAME_WORDS.some((secret) => word.includes(secret));
+}
+
+/** Paths (`imap.password`, `client_secret`) of every secret-looking field, at any depth. */
+function secretFields(value: unknown, path = '', depth = 0): string[] {
+  if (depth > MAX_SETTING_DEPTH || typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([name, inner]) => {
+    const field = path ? (Array.isArray(value) ? `${path}[${name}]` : `${path}.${name}`) : name;
+    return isSecretName(name) ? [field] : secretFields(inner, field, depth + 1);
+  });
+}
 
 /** "Account bob@contoso.test: `imap.port` must be a number from 1 to 65535 (got 99999)". */
 export function describeProblem(label: string, problem: AccountProblem): string {
@@ -102,7 +131,7 @@ export function parseAccount(setting: unknown): { account: Account } | { problem
   if (!isObject(setting)) {
     return { problems: [{ field: '(account)', problem: `must be an object such as {"address": "someone@contoso.com", "clientId": "…"} (got ${shown(setting)})` }] };
   }
-  for (const field of SECRET_FIELDS.filter((f) => f in setting)) {
+  for (const field of secretFields(setting)) {
     report(field, 'must not be in settings: secrets live in VS Code\'s secret storage. Remove it and run "Exchange Mail: Add Account…" to enter it there');
   }
 
@@ -166,6 +195,8 @@ export function parseAccount(setting: unknown): { account: Account } | { problem
   report('vscodeProvider', oneOf(['microsoft', 'microsoft-sovereign-cloud'], vscodeProvider));
   const sentCopy = setting.sentCopy ?? 'auto';
   report('sentCopy', oneOf(['auto', 'always', 'never'], sentCopy));
+  const sharedMailboxes = setting.sharedMailboxes ?? [];
+  report('sharedMailboxes', checkSharedMailboxes(sharedMailboxes, setting.address));
 
   // What each mode needs beyond the common fields.
   if (authMode === 'client-credentials') {
@@ -205,8 +236,22 @@ export function parseAccount(setting: unknown): { account: Account } | { problem
       certificateThumbprint: setting.credential === 'certificate' ? normalizeThumbprint(setting.certificateThumbprint as string) : undefined,
       vscodeProvider: vscodeProvider as VsCodeProvider,
       sentCopy: sentCopy as SentCopy,
+      sharedMailboxes: (sharedMailboxes as string[]).map((m) => m.trim()),
     },
   };
+}
+
+/** Addresses, each once, none the account's own. */
+function checkSharedMailboxes(value: unknown, own: unknown): string | undefined {
+  if (!Array.isArray(value)) return `must be a list of mailbox addresses such as ["support@contoso.com"] (got ${shown(value)})`;
+  const seen = new Set<string>([typeof own === 'string' ? own.trim().toLowerCase() : '']);
+  for (const entry of value) {
+    if (checkEmail(typeof entry === 'string' ? entry.trim() : entry)) return `must list mailbox addresses such as "support@contoso.com" (got ${shown(entry)})`;
+    const key = (entry as string).trim().toLowerCase();
+    if (seen.has(key)) return `must list other mailboxes than the account's own, each once (got ${shown(entry)} twice or as the account's address)`;
+    seen.add(key);
+  }
+  return undefined;
 }
 
 /**

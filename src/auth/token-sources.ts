@@ -12,6 +12,7 @@ import { ExplainedError } from '../errors';
 import { TokenSourceOptions } from './msal-config';
 import type { AuthPorts } from './ports';
 import { ProviderWithFallback } from './provider-fallback';
+import { SharedRequests } from './shared-requests';
 import { AuthSettings, secretKeys, TokenSource } from './token-source';
 import { VsCodeSessionSource } from './vscode-session';
 import { WebAppFlow } from './web-app-flow';
@@ -44,8 +45,15 @@ function webAppSource(settings: AuthSettings, ports: AuthPorts, options: TokenSo
   });
 }
 
-/** The token source of one account. Creating it costs nothing: MSAL and secrets are touched on first use. */
+/**
+ * The token source of one account. Creating it costs nothing: MSAL and secrets are touched on
+ * first use. Concurrent requests for the same token share one request (./shared-requests).
+ */
 export function createTokenSource(settings: AuthSettings, ports: AuthPorts, options: TokenSourceOptions = {}): TokenSource {
+  return new SharedRequests(sourceFor(settings, ports, options), settings);
+}
+
+function sourceFor(settings: AuthSettings, ports: AuthPorts, options: TokenSourceOptions): TokenSource {
   switch (settings.mode) {
     case 'vscode': {
       const remote = !!ports.remoteName;

@@ -219,19 +219,24 @@ function appOnlyGrantFix(context: FailureContext): string {
     + '"Exchange Mail: Copy Exchange Admin Setup Commands" copies these lines.';
 }
 
+/** Exchange's `BAD User is authenticated but not connected.`, met outside Test Connection (the tree, a message). */
+export function explainMailboxNotConnected(protocol: Protocol, context: FailureContext, error?: unknown): ExplainedError {
+  return explainNotConnected({ protocol, step: 'authenticate', reply: 'BAD User is authenticated but not connected.', error }, context);
+}
+
 function explainNotConnected(failure: ProtocolFailure, context: FailureContext): ExplainedError {
   const claims = context.token?.readable ? context.token.claims : undefined;
-  if (claims && isAppOnly(claims)) {
+  if ((claims && isAppOnly(claims)) || context.mode === 'client-credentials') {
     return make('mailbox-not-connected',
       `Exchange accepted the app-only token but cannot open the mailbox ${context.user} for it ("User is authenticated but not connected").`,
       `Microsoft's guidance: the app's service principal needs FullAccess to the mailbox, and the XOAUTH2 user must be that mailbox's address. ${appOnlyGrantFix(context)}`,
-      failure, ['showLog']);
+      failure, ['retry', 'showLog']);
   }
   return make('mailbox-not-connected',
     `Exchange accepted the sign-in but cannot open the mailbox ${context.user} for it ("User is authenticated but not connected").`,
     `Microsoft's guidance: the XOAUTH2 user must be the signed-in user's own mailbox (or one it has FullAccess to), and the mailbox must exist, be licensed for Exchange Online and have ${PROTOCOL_NAMES[failure.protocol]} enabled `
       + `(Set-CASMailbox -Identity ${context.user} -${failure.protocol === 'pop3' ? 'PopEnabled' : 'ImapEnabled'} $true). For app-only access, the app's service principal needs FullAccess (Add-MailboxPermission).`,
-    failure, ['showLog']);
+    failure, ['retry', 'showLog']);
 }
 
 /** The claim warning that explains a refusal, worst first. */

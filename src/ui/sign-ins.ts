@@ -1,9 +1,16 @@
 import * as vscode from 'vscode';
 import type { Account } from '../accounts/account';
 import { toAuthSettings } from '../accounts/auth-settings';
+import { signInOf } from '../accounts/mailboxes';
 import type { AuthPorts } from '../auth/ports';
 import type { AccessToken, TokenSource } from '../auth/token-source';
 import { loadCore } from './core-loader';
+
+/** An account signed in (`signedIn` true), out (false), or a sign-in failed and its state is to be asked again (undefined). */
+export interface SignInChange {
+  accountId: string;
+  signedIn?: boolean;
+}
 
 /**
  * The token source of each account, made on first use through the core (so activation never
@@ -12,13 +19,15 @@ import { loadCore } from './core-loader';
  */
 export class SignIns implements vscode.Disposable {
   private readonly sources = new Map<string, { key: string; source: TokenSource }>();
-  private readonly changed = new vscode.EventEmitter<string>();
-  /** Fires with the account id after a sign-in or sign-out. */
+  private readonly changed = new vscode.EventEmitter<SignInChange>();
+  /** Fires after a sign-in or sign-out, done or failed. */
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly ports: AuthPorts) {}
 
-  source(account: Account): TokenSource {
+  /** The token source of the account's sign-in (a shared mailbox's is its account's). */
+  source(mailbox: Account): TokenSource {
+    const account = signInOf(mailbox);
     const settings = toAuthSettings(account);
     const key = JSON.stringify(settings);
     const kept = this.sources.get(account.id);
@@ -40,10 +49,13 @@ export class SignIns implements vscode.Disposable {
 
   /** An interactive token for the account's first protocol: consent covers all its protocols. */
   async signIn(account: Account, signal: AbortSignal): Promise<AccessToken> {
+    let signedIn: boolean | undefined;
     try {
-      return await this.source(account).getToken({ protocol: account.protocols[0], interactive: true, signal });
+      const token = await this.source(account).getToken({ protocol: account.protocols[0], interactive: true, signal });
+      signedIn = true;
+      return token;
     } finally {
-      this.changed.fire(account.id);
+      this.changed.fire({ accountId: signInOf(account).id, signedIn });
     }
   }
 
@@ -51,7 +63,7 @@ export class SignIns implements vscode.Disposable {
     try {
       await this.source(account).signOut();
     } finally {
-      this.changed.fire(account.id);
+      this.changed.fire({ accountId: signInOf(account).id, signedIn: false });
     }
   }
 

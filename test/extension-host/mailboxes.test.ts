@@ -39,6 +39,8 @@ describe('The Mailboxes view in VS Code', function () {
     return found;
   }
   const alice = () => child(undefined, ALICE);
+  /** A folder's messages, without its sub-folders (the Inbox has Team). */
+  const messagesOf = async (folder: TreeNode) => (await children(folder)).filter((n) => n.kind !== 'folder');
 
   before(async function () {
     this.timeout(180_000);
@@ -85,8 +87,10 @@ describe('The Mailboxes view in VS Code', function () {
     assert.match(item(clients).tooltip as string, /only folders/);
   });
 
-  it('the Inbox lists its messages newest first, unread ones marked, the attachment with a paperclip', async () => {
-    const messages = await children(await child(await alice(), 'Inbox'));
+  it('the Inbox lists its sub-folder, then its messages newest first, unread ones marked, the attachment with a paperclip', async () => {
+    const inside = await children(await child(await alice(), 'Inbox'));
+    assert.deepEqual(inside.filter((n) => n.kind === 'folder').map(labelOf), ['Team']);
+    const messages = await messagesOf(await child(await alice(), 'Inbox'));
     const items = messages.map(item);
     assert.deepEqual([messages.length, messages.every((n) => n.kind === 'message')], [30, true]);
     assert.deepEqual([labelOf(messages[0]!), items[0]!.contextValue, items[0]!.resourceUri?.query, String(items[0]!.description).startsWith('Priya Raman · ')],
@@ -109,7 +113,7 @@ describe('The Mailboxes view in VS Code', function () {
 
   it('opening a message shows its headers and text in a read-only tab, and leaves it unread', async () => {
     const inbox = await child(await alice(), 'Inbox');
-    const newest = (await children(inbox))[0]!;
+    const newest = (await messagesOf(inbox))[0]!;
     const document = await vscode.commands.executeCommand<vscode.TextDocument>('exchangeMail.openMessage', newest);
     const text = document.getText();
     assert.equal(document.uri.scheme, 'exchange-mail');
@@ -117,21 +121,30 @@ describe('The Mailboxes view in VS Code', function () {
       && text.includes('the smoke tests are green'), text);
     // Read again from the server: the tab was filled with BODY.PEEK.
     await vscode.commands.executeCommand('exchangeMail.refresh', inbox);
-    assert.equal(item((await children(inbox))[0]!).contextValue, 'message.unread');
+    assert.equal(item((await messagesOf(inbox))[0]!).contextValue, 'message.unread');
   });
 
-  it('Save Attachment writes the PDF of the budget message', async () => {
-    const messages = await children(await child(await alice(), 'Inbox'));
+  it('Save Attachment asks where to save, starting where the caller suggests, and writes the PDF there', async () => {
+    const messages = await messagesOf(await child(await alice(), 'Inbox'));
     const budget = messages.find((n) => labelOf(n) === 'Q3 budget review: figures attached');
-    const target = vscode.Uri.file(join(downloads, 'budget-q3.pdf'));
-    const saved = await vscode.commands.executeCommand<vscode.Uri>('exchangeMail.saveAttachment', budget, { target });
-    assert.equal(saved?.fsPath, target.fsPath);
-    assert.match(readFileSync(target.fsPath, 'latin1'), /^%PDF-[\s\S]*Q3 budget/);
+    const suggested = vscode.Uri.file(join(downloads, 'suggested.pdf'));
+    const chosen = vscode.Uri.file(join(downloads, 'budget-q3.pdf'));
+    // The user's answer to the save dialog, which opens even when a caller names a target.
+    const showSaveDialog = vscode.window.showSaveDialog;
+    let asked: vscode.SaveDialogOptions | undefined;
+    vscode.window.showSaveDialog = async (options) => { asked = options; return chosen; };
+    try {
+      const saved = await vscode.commands.executeCommand<vscode.Uri>('exchangeMail.saveAttachment', budget, { target: suggested });
+      assert.deepEqual([asked?.defaultUri?.fsPath, saved?.fsPath], [suggested.fsPath, chosen.fsPath]);
+    } finally {
+      vscode.window.showSaveDialog = showSaveDialog;
+    }
+    assert.match(readFileSync(chosen.fsPath, 'latin1'), /^%PDF-[\s\S]*Q3 budget/);
   });
 
   it('Mark as Read lowers the Inbox count and un-bolds the message; Mark as Unread undoes both', async () => {
     const inboxCount = async () => item(await child(await alice(), 'Inbox')).description;
-    const newest = async () => (await children(await child(await alice(), 'Inbox')))[0]!;
+    const newest = async () => (await messagesOf(await child(await alice(), 'Inbox')))[0]!;
     assert.equal(await vscode.commands.executeCommand('exchangeMail.markRead', await newest()), true);
     assert.equal(item(await newest()).contextValue, 'message.read');
     // The Inbox watch may report a count on its own meanwhile: the count shown settles.

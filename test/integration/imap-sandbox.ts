@@ -4,7 +4,6 @@
  * tests' own: tokens are minted here as Entra would issue them for alice.
  */
 import { createSign, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +22,6 @@ export interface ImapSandbox {
   server(profile: Profile): MailServer;
   /** An RS256 access token for alice's IMAP, valid `lifetimeSeconds` from now. */
   mintToken(lifetimeSeconds?: number): string;
-  /** Drops alice's IMAP sessions on a profile's server, as Exchange does when her token expires. */
-  kickAlice(profile: Profile): void;
 }
 
 let running: Promise<ImapSandbox> | undefined;
@@ -46,9 +43,6 @@ async function start(benchFolders: boolean): Promise<ImapSandbox> {
     ca,
     server: (profile) => ({ ...servers.imap[profile], security: 'tls', ca }),
     mintToken: (lifetimeSeconds = 3600) => mint(privateKey, kid, lifetimeSeconds),
-    kickAlice: (profile) => {
-      execFileSync('doveadm', ['-c', join(stateDir, 'mail', 'config', `dovecot-${profile}.conf`), 'kick', ALICE], { stdio: 'ignore' });
-    },
   };
 }
 

@@ -103,7 +103,10 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
     }
   }
 
-  /** POP3 over implicit TLS with AUTH XOAUTH2; resolves with the server's final reply line. */
+  /**
+   * POP3 over implicit TLS with AUTH XOAUTH2 in two steps, as Exchange requires (one line with
+   * the response is a protocol error there); resolves with the server's final reply line.
+   */
   function pop3Auth(user: string, accessToken: string): Promise<string> {
     const payload = Buffer.from(`user=${user}\x01auth=Bearer ${accessToken}\x01\x01`).toString('base64');
     return new Promise((resolve, reject) => {
@@ -119,9 +122,9 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
           buffer = buffer.slice(end + 2);
           if (!greeted) {
             greeted = true;
-            socket.write(`AUTH XOAUTH2 ${payload}\r\n`);
-          } else if (line.startsWith('+ ')) {
-            socket.write('\r\n'); // XOAUTH2's error challenge: an empty reply ends the exchange
+            socket.write('AUTH XOAUTH2\r\n');
+          } else if (line === '+ ') {
+            socket.write(`${payload}\r\n`);
           } else {
             socket.end('QUIT\r\n');
             resolve(line);
@@ -156,12 +159,12 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
   });
 
   describe('a valid delegated token', () => {
-    it('logs in to the exchange IMAP profile, which advertises exactly what Exchange Online does', async () => {
+    it('logs in to the exchange IMAP profile, which advertises exactly what Exchange Online does after login', async () => {
       const client = await imapClient(servers.imap.exchange, ALICE, token(delegatedClaims(ALICE, 'imap')));
       const capabilities = [...client.capabilities.keys()].sort();
       await client.logout();
-      assert.deepEqual(capabilities, ['AUTH=PLAIN', 'AUTH=XOAUTH2', 'CHILDREN', 'ID', 'IDLE', 'IMAP4', 'IMAP4rev1', 'LITERAL+',
-        'MOVE', 'NAMESPACE', 'SASL-IR', 'UIDPLUS', 'UNSELECT']);
+      assert.deepEqual(capabilities, ['AUTH=PLAIN', 'AUTH=XOAUTH2', 'BACKENDAUTHENTICATE', 'CHILDREN', 'CLIENTACCESSRULES',
+        'CLIENTNETWORKPRESENCELOCATION', 'ID', 'IDLE', 'IMAP4', 'IMAP4rev1', 'LITERAL+', 'MOVE', 'NAMESPACE', 'SASL-IR', 'UIDPLUS', 'UNSELECT']);
     });
 
     it('logs in to the modern IMAP profile, which has LIST-STATUS and SPECIAL-USE', async () => {
@@ -265,17 +268,17 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
       assert.match(error?.response ?? '', /^550 5\.7\.54 /);
     });
 
-    it('refuses alice sending as bob (send-as)', async () => {
+    it('refuses alice sending as bob after the data, as Exchange does (554 5.2.252 SendAsDenied)', async () => {
       const transport = smtp(ALICE, token(delegatedClaims(ALICE, 'smtp')));
       const error = await transport.sendMail({ from: BOB, to: BOB, subject: 'Spoof', text: 'x' })
-        .then(() => undefined, (e: { responseCode?: number }) => e);
+        .then(() => undefined, (e: { code?: string; response?: string }) => e);
       transport.close();
-      assert.equal(error?.responseCode, 553);
+      assert.deepEqual([error?.code, error?.response?.split(';')[0]], ['EMESSAGE', '554 5.2.252 SendAsDenied']);
     });
   });
 
   describe("alice's seeded mailbox", () => {
-    it('has Exchange-named folders with delimiter "/", special-use attributes in plain LIST and a \\Noselect parent', async () => {
+    it('has Exchange-named folders with delimiter "/", Exchange\'s special-use attributes in plain LIST and a \\Noselect parent', async () => {
       const client = await imapClient(servers.imap.exchange, ALICE, token(delegatedClaims(ALICE, 'imap')));
       const folders = await client.list();
       await client.logout();
@@ -289,7 +292,8 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
         junk: attributes('Junk Email'), archive: attributes('Archive'), clients: attributes('Clients'),
       }, {
         delimiters: ['/'], standard: [],
-        drafts: ['\\Drafts'], sent: ['\\Sent'], trash: ['\\Trash'], junk: ['\\Junk'], archive: ['\\Archive'], clients: ['\\Noselect'],
+        // Exchange never sends \Archive: clients know Archive by its name.
+        drafts: ['\\Drafts'], sent: ['\\Sent'], trash: ['\\Trash'], junk: ['\\Junk'], archive: [], clients: ['\\Noselect'],
       });
     });
 

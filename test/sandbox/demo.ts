@@ -45,6 +45,12 @@ async function main(): Promise<void> {
     `  ${sandbox.info.authorityHost}/devicelogin (your browser will warn about the sandbox's private CA:`,
     `  ${sandbox.info.caFile}; trust it or continue).`,
     '',
+    '  The mail servers answer as Exchange Online does. Its faults on demand, for instance a throttled folder listing:',
+    `  curl --cacert ${sandbox.info.caFile} -H 'Content-Type: application/json' ${sandbox.info.controlUrl}/mail-faults \\`,
+    `    -d '{"user":"alice@contoso.test","fault":{"kind":"imap-throttled","command":"STATUS","backoffMs":2000},"times":0}'`,
+    `  (kinds: imap-token-expired, imap-throttled, imap-not-connected, imap-drop, smtp-auth-disabled, smtp-send-as-denied,`,
+    `  smtp-starttls-required, smtp-drop; POST ${sandbox.info.controlUrl}/mail-faults/clear forgets them).`,
+    '',
     'Ctrl-C stops code-server and the sandbox.',
   ].join('\n'));
   const stop = async () => {

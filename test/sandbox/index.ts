@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ensureCertificates, SandboxCertificates } from './certificates';
 import { appByKey, CONTOSO_TENANT_ID, USERS } from './directory';
 import { IdentityPlatform, startIdentityPlatform } from './identity';
+import { mailFaultRoutes } from './exchange/control-routes';
 import { ensureMailPackages, MailServers, startMailServers } from './mail';
 
 export interface SandboxOptions {
@@ -73,6 +74,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await identity.stop();
     throw err;
   }
+  identity.serveControl(mailFaultRoutes(mail.faults));
   const info = describeSandbox(identity, mail, certificates);
   writeFileSync(join(options.stateDir, 'sandbox.json'), JSON.stringify(info, null, 2));
   return {

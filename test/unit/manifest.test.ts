@@ -34,6 +34,18 @@ describe('The extension manifest', () => {
     assert.ok(!events.includes('*') && !events.includes('onStartupFinished'));
   });
 
+  it('lets no workspace change a setting: each is user-only (application or machine scope)', () => {
+    // Every setting so far decides where tokens go or what is sent. One a workspace may safely
+    // set (a view option, say) would be listed here, by name, with why.
+    const workspaceMaySet = new Set<string>();
+    const properties = Object.entries(manifest.contributes.configuration.properties) as [string, { scope?: string }][];
+    const open = properties
+      .filter(([name, schema]) => !workspaceMaySet.has(name) && !['application', 'machine'].includes(schema.scope ?? ''))
+      .map(([name]) => name);
+    assert.ok(properties.length > 0 && properties.every(([name]) => name.startsWith('exchangeMail.')));
+    assert.deepEqual(open, []);
+  });
+
   it('targets VS Code 1.100 with matching API typings, so code-server 4.100 can run it', () => {
     assert.equal(manifest.engines.vscode, '^1.100.0');
     assert.equal(manifest.devDependencies['@types/vscode'], '1.100.0');

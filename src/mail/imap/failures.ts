@@ -40,6 +40,8 @@ export type FailureKind =
   | { kind: 'throttled'; backoffMs: number }
   | { kind: 'connection-lost'; tokenExpired: boolean; reason: string }
   | { kind: 'auth-refused'; reason: string }
+  /** Exchange took the token but cannot open the mailbox with it: reconnecting does not help. */
+  | { kind: 'mailbox-not-connected'; reason: string }
   | { kind: 'unreachable'; reason: string }
   | { kind: 'tls-untrusted'; reason: string }
   | { kind: 'tls-hostname'; reason: string }
@@ -47,6 +49,7 @@ export type FailureKind =
 
 const THROTTLED = /Request is throttled.*Backoff Time[:=\s]+(\d+)/i;
 const TOKEN_EXPIRED = /AccessTokenExpired|token (has )?expired/i;
+const NOT_CONNECTED = /User is authenticated but not connected/i;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT']);
 const LOST = new Set(['NoConnection', 'EConnectionClosed', 'ECONNRESET', 'EPIPE', 'ETIMEOUT', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
 const UNTRUSTED = new Set([
@@ -73,13 +76,20 @@ export function throttleBackoff(text: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** The texts of the errors under this one (imapflow wraps what the server said). */
+function causeText(error: ErrorFields, depth = 0): string {
+  const cause = error.cause as ErrorFields | undefined;
+  if (!cause || typeof cause !== 'object' || depth > 4) return '';
+  return [fieldText(cause.responseText), fieldText(cause.reason), fieldText(cause.message), causeText(cause, depth + 1)].join(' ');
+}
+
 export function classifyFailure(error: unknown): FailureKind {
   const e = (error ?? {}) as ErrorFields;
   const code = fieldText(e.code);
   const text = [fieldText(e.responseText), fieldText(e.reason), fieldText(e.message)].filter(Boolean).join(' | ');
   const backoff = typeof e.throttleReset === 'number' ? e.throttleReset : throttleBackoff(text);
   if (code === 'ETHROTTLE' || backoff !== undefined) return { kind: 'throttled', backoffMs: backoff ?? 1000 };
-  if (/authenticated but not connected/i.test(text)) return { kind: 'connection-lost', tokenExpired: false, reason: text };
+  if (NOT_CONNECTED.test(text) || NOT_CONNECTED.test(causeText(e))) return { kind: 'mailbox-not-connected', reason: text };
   if (e.authenticationFailed === true) return { kind: 'auth-refused', reason: text };
   if (UNTRUSTED.has(code)) return { kind: 'tls-untrusted', reason: `${code}: ${text}` };
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return { kind: 'tls-hostname', reason: text };
@@ -122,6 +132,11 @@ export function explainFailure(server: MailServer, step: string, error: unknown)
         'Sign in again. If it keeps failing, check that the app registration has the IMAP.AccessAsUser.All permission '
           + '(IMAP.AccessAsApp for app-only access) and that IMAP is enabled for the mailbox.',
         { ...options, code: 'auth-failed', actions: ['signIn', 'showLog'] });
+    case 'mailbox-not-connected':
+      return new ExplainedError(`${capitalize(where)} accepted the sign-in but cannot open the mailbox ("User is authenticated but not connected").`,
+        'The mailbox may not exist, not be licensed for Exchange Online, or have IMAP turned off; for app-only access the app\'s '
+          + 'service principal needs FullAccess to it. Test Connection says which, with the admin command that fixes it.',
+        { ...options, code: 'mailbox-not-connected', actions: ['retry', 'showLog'] });
     case 'connection-lost':
       return new ExplainedError(`The connection to ${where} was lost while ${step}, and reconnecting did not help.`,
         'Try again; if it keeps happening, check the network and the server.',

@@ -44,8 +44,23 @@ interface MutableFolder extends Folder {
 
 const NOT_OPENABLE = new Set(['\\noselect', '\\nonexistent']);
 
+/** INBOX is the one name IMAP compares without case (RFC 3501 5.1). */
+export function isInbox(path: string): boolean {
+  return path.toUpperCase() === 'INBOX';
+}
+
+/**
+ * The key a folder is known by: its path with a first segment of INBOX in any case written
+ * `INBOX`. Exchange lists `Inbox` and `Inbox/Team`, Dovecot `INBOX` and `INBOX/Team`; a parent
+ * must be found whichever the server used, and whichever the caller asks for.
+ */
+export function folderKey(path: string, delimiter: string | null): string {
+  const first = delimiter ? path.split(delimiter, 1)[0]! : path;
+  return isInbox(first) ? `INBOX${path.slice(first.length)}` : path;
+}
+
 function displayName(path: string, delimiter: string | null): string {
-  if (path.toUpperCase() === 'INBOX') return 'Inbox';
+  if (isInbox(path)) return 'Inbox';
   return delimiter ? path.slice(path.lastIndexOf(delimiter) + delimiter.length) : path;
 }
 
@@ -56,7 +71,7 @@ function folderFrom(listed: ListedFolder): MutableFolder {
   const d = listed.delimiter;
   const cut = d ? listed.path.lastIndexOf(d) : -1;
   return {
-    path: listed.path.toUpperCase() === 'INBOX' ? 'INBOX' : listed.path,
+    path: isInbox(listed.path) ? 'INBOX' : listed.path,
     name: displayName(listed.path, d),
     parentPath: cut > 0 ? listed.path.slice(0, cut) : undefined,
     children: [],
@@ -95,19 +110,22 @@ function sortFolders(folders: MutableFolder[]): void {
 }
 
 export class FolderTree {
+  /** By `folderKey`; a folder keeps the path the server gave it, for commands. */
   private readonly byPath = new Map<string, MutableFolder>();
+  private readonly delimiter: string | null;
   /** The top-level folders, sorted. */
   readonly roots: readonly Folder[];
 
   constructor(listed: readonly ListedFolder[]) {
-    const delimiters = new Map<string, string | null>();
+    const delimiters = new Map<MutableFolder, string | null>();
     for (const entry of listed) {
       const folder = folderFrom(entry);
-      this.byPath.set(folder.path, folder);
-      delimiters.set(folder.path, entry.delimiter);
+      this.byPath.set(folderKey(folder.path, entry.delimiter), folder);
+      delimiters.set(folder, entry.delimiter);
     }
+    this.delimiter = listed.find((entry) => entry.delimiter)?.delimiter ?? null;
     const roots: MutableFolder[] = [];
-    for (const folder of [...this.byPath.values()]) this.attach(folder, roots, delimiters.get(folder.path) ?? null);
+    for (const folder of [...this.byPath.values()]) this.attach(folder, roots, delimiters.get(folder) ?? null);
     const sortAll = (folders: MutableFolder[]) => {
       sortFolders(folders);
       for (const f of folders) sortAll(f.children);
@@ -122,17 +140,18 @@ export class FolderTree {
       roots.push(folder);
       return;
     }
-    let parent = this.byPath.get(folder.parentPath);
+    const key = folderKey(folder.parentPath, delimiter);
+    let parent = this.byPath.get(key);
     if (!parent) {
       parent = folderFrom({ path: folder.parentPath, delimiter, flags: ['\\NonExistent'] });
-      this.byPath.set(parent.path, parent);
+      this.byPath.set(key, parent);
       this.attach(parent, roots, delimiter);
     }
     parent.children.push(folder);
   }
 
   get(path: string): Folder | undefined {
-    return this.byPath.get(path.toUpperCase() === 'INBOX' ? 'INBOX' : path);
+    return this.byPath.get(folderKey(path, this.delimiter));
   }
 
   /** Every folder, parents before children, in display order. */

@@ -1,107 +1,103 @@
 /**
  * Turns an HTML-only mail body into text a person reads in a plain editor: paragraphs and
- * headings as blocks, list items as `- ` or `1. ` lines, links as `text (url)`, line breaks
- * kept, no tags, scripts, styles or entities left.
+ * headings as blocks, list items as `- ` or `1. ` lines, links as `text (url)`, images as their
+ * `[alt]`, line breaks kept, no tags, scripts, styles or entities left, no word wrap.
+ *
+ * It runs on the extension host's thread, so what a received message can cost is bounded here.
+ * html-to-text converts in time linear in the input, except in how deep elements nest:
+ * htmlparser2 keeps open elements with `Array.unshift`, so 340,000 unclosed `<b>` (1 MB) took
+ * 35 s, and html-to-text walks the tree recursively (5,000 nested `<div>` overflow the stack).
+ * A part over the size cap or the nesting cap is not converted: the reader gets a note and the
+ * HTML part to save. (Our own converter before it was quadratic in everything: 40,000 list
+ * items took 20 s.)
  */
+import { compile, FormatCallback } from 'html-to-text';
+import { Parser } from 'htmlparser2';
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', trade: '™',
-  hellip: '…', mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', bull: '•',
-  middot: '·', euro: '€', pound: '£', yen: '¥', laquo: '«', raquo: '»', times: '×', deg: '°',
-  auml: 'ä', ouml: 'ö', uuml: 'ü', Auml: 'Ä', Ouml: 'Ö', Uuml: 'Ü', szlig: 'ß', eacute: 'é', egrave: 'è', agrave: 'à',
+/**
+ * Largest HTML part turned into text. 1 MiB of the most expensive markup measured (list items,
+ * table rows) holds the thread for about half a second; ordinary newsletters are 50-300 KiB.
+ */
+export const MAX_HTML_TO_TEXT_BYTES = 1024 * 1024;
+
+/** Deepest nesting of open elements turned into text; real mail nests tables 20-30 deep. */
+export const MAX_HTML_NESTING = 400;
+
+/** Pieces the nesting check feeds the parser, so it stops soon after the cap is passed. */
+const NESTING_CHECK_CHUNK = 16 * 1024;
+
+const block = (lineBreaks: number) => ({ leadingLineBreaks: lineBreaks, trailingLineBreaks: lineBreaks });
+
+/** An image as its alternative text; its address (often a tracking pixel or `cid:`) says nothing to a reader. */
+const altText: FormatCallback = (elem, _walk, builder) => {
+  const alt = elem.attribs?.alt?.trim();
+  if (alt) builder.addInline(`[${alt}]`, { noWordTransform: true });
 };
 
-const BLOCKS = new Set(['p', 'div', 'section', 'article', 'header', 'footer', 'main', 'aside', 'nav', 'blockquote',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'table', 'tr', 'pre', 'hr', 'address', 'figure', 'form', 'dl', 'dt', 'dd']);
-const DROPPED = /<(script|style|head|title|template|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+/** A table cell, followed by spaces so neighbouring cells stay apart. */
+const tableCell: FormatCallback = (elem, walk, builder) => {
+  walk(elem.children, builder);
+  builder.addInline('  ', { noWordTransform: true });
+};
 
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z][a-z0-9]*);/gi, (whole, name: string) => {
-    if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[name] ?? NAMED_ENTITIES[name.toLowerCase()] ?? whole;
-  });
-}
+const heading = { format: 'block', options: { ...block(2), uppercase: false } };
 
-function attribute(tag: string, name: string): string | undefined {
-  const match = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
-  return match ? decodeEntities(match[1] ?? match[2] ?? match[3] ?? '') : undefined;
-}
+const convert = compile({
+  wordwrap: false,
+  // `&nbsp;` runs lay out HTML; in a plain editor they are ordinary spaces.
+  whitespaceCharacters: ' \t\r\n\f\u200b\u00a0',
+  formatters: { altText, tableCell },
+  selectors: [
+    { selector: 'a', options: { linkBrackets: ['(', ')'], hideLinkHrefIfSameAsText: true } },
+    { selector: 'img', format: 'altText' },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, ...heading })),
+    { selector: 'ul', options: { itemPrefix: '- ', ...block(2) } },
+    { selector: 'ol', options: block(2) },
+    { selector: 'tr', format: 'block', options: block(1) },
+    { selector: 'td', format: 'tableCell' },
+    { selector: 'th', format: 'tableCell' },
+    { selector: 'hr', options: { length: 10 } },
+  ],
+});
 
-interface ListState {
-  ordered: boolean;
-  next: number;
-}
-
-export function htmlToText(html: string): string {
-  const source = html.replace(/<!--[\s\S]*?-->/g, '').replace(DROPPED, '');
-  let out = '';
-  const lists: ListState[] = [];
-  const links: (string | undefined)[] = [];
-  let linkTextStart = 0;
-  let preDepth = 0;
-  const block = () => {
-    out = out.replace(/[ \t]+$/, '');
-    if (out && !out.endsWith('\n\n')) out += out.endsWith('\n') ? '\n' : '\n\n';
-  };
-  const lineBreak = () => {
-    out = out.replace(/[ \t]+$/, '') + '\n';
-  };
-  const tokens = source.split(/(<[^>]*>)/);
-  for (const token of tokens) {
-    if (!token.startsWith('<')) {
-      let text = decodeEntities(token);
-      if (preDepth === 0) {
-        text = text.replace(/\s+/g, ' ');
-        if (out === '' || /\s$/.test(out)) text = text.replace(/^ /, '');
+/**
+ * Whether open elements ever nest deeper than `limit`, by the same parser html-to-text uses
+ * (so implied and void closes count alike). Stops as soon as they do, so its cost stays linear.
+ */
+function nestsDeeperThan(html: string, limit: number): boolean {
+  let depth = 0;
+  let tooDeep = false;
+  const parser = new Parser({
+    onopentagname() {
+      if (++depth > limit) {
+        tooDeep = true;
+        parser.pause();
       }
-      out += text;
-      continue;
-    }
-    const match = /^<\s*(\/?)\s*([a-z0-9]+)/i.exec(token);
-    if (!match) continue;
-    const closing = match[1] === '/';
-    const name = match[2]!.toLowerCase();
-    if (name === 'br') {
-      lineBreak();
-    } else if (name === 'li' && !closing) {
-      const list = lists[lists.length - 1];
-      if (!out.endsWith('\n') && out) lineBreak();
-      out += '  '.repeat(Math.max(0, lists.length - 1)) + (list?.ordered ? `${list.next++}. ` : '- ');
-    } else if (name === 'li') {
-      lineBreak();
-    } else if ((name === 'ul' || name === 'ol') && !closing) {
-      if (lists.length === 0) block(); else if (!out.endsWith('\n')) lineBreak();
-      lists.push({ ordered: name === 'ol', next: Number(attribute(token, 'start') ?? 1) || 1 });
-    } else if (name === 'ul' || name === 'ol') {
-      lists.pop();
-      if (lists.length === 0) block();
-    } else if (name === 'a' && !closing) {
-      links.push(attribute(token, 'href'));
-      linkTextStart = out.length;
-    } else if (name === 'a') {
-      const href = links.pop();
-      const label = out.slice(linkTextStart).trim();
-      if (href && !/^(mailto:|#|javascript:)/i.test(href) && label !== href) out += ` (${href})`;
-      else if (href?.toLowerCase().startsWith('mailto:') && !label.includes('@')) out += ` (${href.slice(7)})`;
-    } else if (name === 'img' && !closing) {
-      const alt = attribute(token, 'alt');
-      if (alt) out += `[${alt}]`;
-    } else if (name === 'td' || name === 'th') {
-      if (closing) out += '  ';
-    } else if (name === 'pre') {
-      block();
-      preDepth += closing ? -1 : 1;
-      preDepth = Math.max(0, preDepth);
-    } else if (name === 'hr' && !closing) {
-      block();
-      out += '----------';
-      block();
-    } else if (BLOCKS.has(name)) {
-      block();
-    }
-  }
-  return out.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+    },
+    onclosetag() {
+      depth--;
+    },
+  });
+  for (let at = 0; at < html.length && !tooDeep; at += NESTING_CHECK_CHUNK) parser.write(html.slice(at, at + NESTING_CHECK_CHUNK));
+  return tooDeep;
+}
+
+/** An HTML body as the reader sees it: its text, or a note saying why it is not shown as text. */
+export interface HtmlBodyText {
+  text: string;
+  /** False: `text` is a note, and the reader should be offered the HTML part to save. */
+  converted: boolean;
+}
+
+function notShown(why: string): HtmlBodyText {
+  return { text: `(HTML part ${why}; save it to open it in a browser)`, converted: false };
+}
+
+export function htmlToText(html: string): HtmlBodyText {
+  const bytes = Buffer.byteLength(html, 'utf8');
+  if (bytes > MAX_HTML_TO_TEXT_BYTES) return notShown(`too large to show as text: ${(bytes / 1024 / 1024).toFixed(1)} MB`);
+  if (nestsDeeperThan(html, MAX_HTML_NESTING)) return notShown(`nested too deeply to show as text (over ${MAX_HTML_NESTING} levels)`);
+  // Line by line: a `[ \t]+$` pattern over the whole text is quadratic in a long run of spaces.
+  const lines = convert(html).split('\n').map((line) => line.trimEnd());
+  return { text: lines.join('\n').replace(/\n{3,}/g, '\n\n').replace(/^\n+/, '').trimEnd(), converted: true };
 }

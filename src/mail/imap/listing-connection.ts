@@ -198,7 +198,10 @@ export class ListingConnection {
       if (done.status !== 'OK') throw new LoginRefusedError(`${done.status} ${done.code ? `[${done.code}] ` : ''}${done.text}`);
       if (!this.readCapabilityCode(done.code)) {
         this.capabilities.clear();
-        await this.burst(['CAPABILITY']);
+        // Exchange answers the first command after a good login with `BAD User is authenticated
+        // but not connected.` when the token cannot open the mailbox: that is the answer to give.
+        const capability = (await this.burst(['CAPABILITY'])).completions[0]!;
+        if (capability.status !== 'OK') throw new CommandFailedError('CAPABILITY', capability.status, capability.text, capability.code);
       }
     } finally {
       this.continuation = undefined;

@@ -3,7 +3,8 @@
  * body (an HTML-only body turned into text), and the attachments, each of which can be saved.
  * Parsed once from the full source with mailparser; `renderMessageDocument` writes the tab's text.
  */
-import { AddressObject, simpleParser } from 'mailparser';
+import { AddressObject, Attachment, simpleParser } from 'mailparser';
+import { safeFileName } from '../received-file-name';
 import { htmlToText } from './html-text';
 import { Sender } from './message-page';
 
@@ -49,6 +50,9 @@ function senders(value: AddressObject | AddressObject[] | undefined): Sender[] {
   return result;
 }
 
+/** What the document needs of one of mailparser's attachments (or of the HTML part offered as one). */
+type ReceivedAttachment = Pick<Attachment, 'filename' | 'contentType' | 'size' | 'content'>;
+
 function fallbackName(index: number, contentType: string): string {
   const extension = contentType.split('/')[1]?.replace(/[^a-z0-9]/gi, '') || 'bin';
   return `attachment-${index + 1}.${extension}`;
@@ -60,8 +64,15 @@ export async function parseMessage(folder: string, uid: number, source: Buffer):
   const plain = typeof parsed.text === 'string' ? parsed.text.trim() : '';
   const html = typeof parsed.html === 'string' ? parsed.html : '';
   const bodySource = plain ? 'text' : html ? 'html' : 'none';
-  const text = bodySource === 'text' ? plain : bodySource === 'html' ? htmlToText(html) : '';
-  const attachments = parsed.attachments.filter((a) => !a.related || a.contentDisposition === 'attachment');
+  const htmlText = bodySource === 'html' ? htmlToText(html) : undefined;
+  const received = parsed.attachments.filter((a) => !a.related || a.contentDisposition === 'attachment');
+  const attachments: ReceivedAttachment[] = [...received];
+  if (htmlText && !htmlText.converted) {
+    // Not shown as text: the reader can save the HTML part and open it in a browser.
+    const content = Buffer.from(html, 'utf8');
+    attachments.push({ filename: 'message.html', contentType: 'text/html', size: content.length, content });
+  }
+  const text = bodySource === 'text' ? plain : htmlText?.text ?? '';
   return {
     document: {
       folder,
@@ -75,7 +86,7 @@ export async function parseMessage(folder: string, uid: number, source: Buffer):
       bodySource,
       attachments: attachments.map((a, index) => ({
         index,
-        filename: a.filename ?? fallbackName(index, a.contentType),
+        filename: safeFileName(a.filename, fallbackName(index, a.contentType)),
         contentType: a.contentType,
         size: a.size ?? a.content.length,
       })),

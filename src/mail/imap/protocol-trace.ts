@@ -8,9 +8,6 @@ import type { Logger } from 'imapflow';
 import { Redactor } from '../../diagnostics/redact';
 import { MailLog } from '../server';
 
-/** Longer lines (message sources, literals) are cut: the trace is for the conversation, not the mail. */
-const MAX_TRACE_LINE = 2000;
-
 export class ImapTrace {
   constructor(private readonly log: MailLog, private readonly redactor: Redactor, private readonly label = '') {}
 
@@ -32,17 +29,12 @@ export class ImapTrace {
   }
 
   /**
-   * The lines of one burst are redacted and logged as one entry, one line each: a thousand
-   * STATUS lines cost the redactor and the log a tenth of what a thousand entries do.
+   * The lines of one burst are logged as one entry, one line each, redacted and then cut
+   * (message sources and literals: the trace is for the conversation, not the mail).
    */
   private write(direction: 'C' | 'S', lines: string[]): void {
     const prefix = `IMAP ${direction}:${this.label ? ` ${this.label}` : ''} `;
-    let text = '';
-    for (const line of lines) {
-      const cut = line.length > MAX_TRACE_LINE ? `${line.slice(0, MAX_TRACE_LINE)} …(${line.length} chars)` : line;
-      text += (text ? '\n' : '') + prefix + (cut.includes('\n') ? cut.replace(/\r?\n/g, ' ') : cut);
-    }
-    this.log.trace(this.redactor.redact(text));
+    this.log.trace(this.redactor.traceLines(lines).map((line) => prefix + line).join('\n'));
   }
 
   /** imapflow's logger: protocol lines to the trace, its own events to debug/warn, all redacted. */

@@ -1,7 +1,9 @@
 /**
  * Whether a sent message should also be appended to the Sent folder over IMAP. Exchange Online
  * saves every SMTP submission to Sent Items itself; a copy from us would show up twice there.
- * Other servers (Postfix, most hosting providers) do not, so `auto` appends for them.
+ * Other servers (Postfix, most hosting providers) do not, so `auto` appends for them. Exchange
+ * Online is known by its host name, or, behind another name (a relay, a custom domain), by the
+ * stamp its reply to the message carries: `250 2.0.0 OK <id> [Hostname=….prod.outlook.com]`.
  */
 export type SentCopySetting = 'auto' | 'always' | 'never';
 
@@ -12,8 +14,15 @@ export function isExchangeOnlineHost(smtpHost: string): boolean {
   return EXCHANGE_ONLINE_HOST.test(smtpHost.trim().replace(/\.$/, ''));
 }
 
-export function shouldAppendSentCopy(setting: SentCopySetting, smtpHost: string): boolean {
+const EXCHANGE_ONLINE_REPLY = /^250 2\.0\.0 OK .*\[Hostname=[A-Za-z0-9.-]+\.prod\.outlook\.com\]/;
+
+/** The server's reply to the message is Exchange Online's. */
+export function isExchangeOnlineReply(dataReply: string | undefined): boolean {
+  return EXCHANGE_ONLINE_REPLY.test(dataReply ?? '');
+}
+
+export function shouldAppendSentCopy(setting: SentCopySetting, smtpHost: string, dataReply?: string): boolean {
   if (setting === 'always') return true;
   if (setting === 'never') return false;
-  return !isExchangeOnlineHost(smtpHost);
+  return !isExchangeOnlineHost(smtpHost) && !isExchangeOnlineReply(dataReply);
 }

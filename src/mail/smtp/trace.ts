@@ -8,18 +8,12 @@ import type { Redactor } from '../../diagnostics/redact';
 import { MailLog } from '../server';
 import { SmtpDialogue } from './dialogue';
 
-const MAX_TRACE_LINE = 2000;
-
 /** The part of nodemailer's bunyan-style logger it calls. */
 export type NodemailerLogger = Record<'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', (...args: unknown[]) => void>;
 
-function cut(line: string): string {
-  return line.length > MAX_TRACE_LINE ? `${line.slice(0, MAX_TRACE_LINE)} …(${line.length} chars)` : line;
-}
-
 export function smtpTraceLogger(log: MailLog, redactor: Redactor, dialogue: SmtpDialogue): NodemailerLogger {
   const write = (direction: 'C' | 'S', text: string) => {
-    for (const line of text.split(/\r?\n/)) log.trace(`SMTP ${direction}: ${redactor.redact(cut(line))}`);
+    for (const line of redactor.traceLines(text.split(/\r?\n/))) log.trace(`SMTP ${direction}: ${line}`);
   };
   const event = (entry: unknown, message: unknown, ...args: unknown[]) => {
     const tnx = (entry as { tnx?: unknown } | undefined)?.tnx;
@@ -31,7 +25,7 @@ export function smtpTraceLogger(log: MailLog, redactor: Redactor, dialogue: Smtp
       dialogue.server(text);
       write('S', text);
     } else if (text) {
-      log.debug(redactor.redact(cut(`SMTP ${text}`)));
+      log.debug(redactor.traceLines([`SMTP ${text}`]).join(' '));
     }
   };
   return { trace: event, debug: event, info: event, warn: event, error: event, fatal: event };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
+import { signInOf } from '../../accounts/mailboxes';
 import { readPrivateKeyFile } from '../../accounts/fields';
 import { secretKeys } from '../../auth/token-source';
 
@@ -7,7 +8,9 @@ import { secretKeys } from '../../auth/token-source';
  * The app's own secret for web-app and client-credentials accounts, asked for when SecretStorage
  * does not have it (an account written by hand, or a secret removed). False when the user cancelled.
  */
-export async function ensureCredentials(account: Account, secrets: vscode.SecretStorage): Promise<boolean> {
+export async function ensureCredentials(mailbox: Account, secrets: vscode.SecretStorage): Promise<boolean> {
+  // A shared mailbox uses its account's secret.
+  const account = signInOf(mailbox);
   const needsSecret = account.authMode === 'web-app' || (account.authMode === 'client-credentials' && account.credential === 'secret');
   const needsKey = account.authMode === 'client-credentials' && account.credential === 'certificate';
   if (needsSecret) {

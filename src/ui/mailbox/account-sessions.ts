@@ -1,24 +1,28 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import { toMailServer } from '../../accounts/mail-server';
+import { signInOf, xoauth2UserFor } from '../../accounts/mailboxes';
 import type { ImapSession } from '../../mail/imap/session';
 import type { MailLog } from '../../mail/server';
 import type { AccountSettings } from '../account-settings';
 import { loadCore } from '../core-loader';
-import type { SignIns } from '../sign-ins';
+import type { SignInChange, SignIns } from '../sign-ins';
 import { credentialsFrom } from '../../auth/credentials';
 
 interface Kept {
   /** The account's settings when the session was made: other settings need another session. */
   key: string;
+  account: Account;
   session: ImapSession;
 }
 
 /**
  * One IMAP session per signed-in account, made when something first needs the account's mail
  * (the account node is expanded, a message opened), through the core, so activation loads no
- * IMAP code. A session is closed when its account is signed out or in again, removed or changed
- * in settings, and when the extension deactivates.
+ * IMAP code. A session is closed when its account is signed out (here or in another window),
+ * removed or changed in settings, and when the extension deactivates; never while the view
+ * renders, and not when the account signs in (its connections take the new token when they need
+ * one), so a listing under way is not cut short.
  *
  * Tokens come silently (`interactive: false`): browsing the tree never pops a sign-in up; a
  * token that cannot be had silently fails with "Sign In" as its action.
@@ -28,11 +32,16 @@ export class AccountSessions implements vscode.Disposable {
   private readonly closed = new vscode.EventEmitter<string>();
   /** Fires with the account id when its session was closed; the next use opens a new one. */
   readonly onDidClose = this.closed.event;
+  private readonly signedIn = new vscode.EventEmitter<string>();
+  /** Fires with the account id after it signed in: what failed for want of a token can be tried again. */
+  readonly onDidSignIn = this.signedIn.event;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(settings: AccountSettings, private readonly signIns: SignIns, private readonly log: MailLog) {
+  constructor(settings: AccountSettings, private readonly signIns: SignIns, private readonly log: MailLog, secretsChanged: vscode.Event<unknown>) {
     this.subscriptions = [
-      signIns.onDidChange((id) => void this.close(id)),
+      signIns.onDidChange((change) => void this.signInChanged(change)),
+      // Another window signed out: the token caches live in SecretStorage.
+      secretsChanged(() => void this.closeSignedOut()),
       settings.onDidChange(() => {
         for (const [id, kept] of this.sessions) {
           const account = settings.find(id);
@@ -53,10 +62,10 @@ export class AccountSessions implements vscode.Disposable {
     const session = new (loadCore().ImapSession)({
       server,
       // Browsing never pops up a sign-in: the tree offers Sign In instead.
-      credentials: credentialsFrom(source, 'imap', { interactive: false }),
+      credentials: credentialsFrom(source, 'imap', { interactive: false, user: xoauth2UserFor(account, 'imap') }),
       log: this.log,
     });
-    this.sessions.set(account.id, { key, session });
+    this.sessions.set(account.id, { key, account, session });
     this.log.info(`${account.address}: IMAP session opened for ${server.host}:${server.port}`);
     return session;
   }
@@ -66,10 +75,19 @@ export class AccountSessions implements vscode.Disposable {
     return this.sessions.get(accountId)?.session;
   }
 
-  /** Closes the sessions of accounts not in `ids` (signed out in another window, say). */
-  retain(ids: Iterable<string>): void {
-    const keep = new Set(ids);
-    for (const id of [...this.sessions.keys()]) if (!keep.has(id)) void this.close(id);
+  /** The account's own mailbox and the shared ones its sign-in opens go together. */
+  private async signInChanged(change: SignInChange): Promise<void> {
+    const opened = [...this.sessions.values()].filter((k) => signInOf(k.account).id === change.accountId);
+    const signedIn = change.signedIn ?? (opened[0] ? await this.signIns.isSignedIn(opened[0].account) : undefined);
+    if (signedIn === false) await Promise.all(opened.map((k) => this.close(k.account.id)));
+    if (change.signedIn) for (const id of new Set([change.accountId, ...opened.map((k) => k.account.id)])) this.signedIn.fire(id);
+  }
+
+  private async closeSignedOut(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map(async ({ account, session }) => {
+      if (await this.signIns.isSignedIn(account)) return;
+      if (this.sessions.get(account.id)?.session === session) await this.close(account.id);
+    }));
   }
 
   async close(accountId: string): Promise<void> {
@@ -91,6 +109,7 @@ export class AccountSessions implements vscode.Disposable {
     void this.closeAll();
     this.subscriptions.forEach((s) => s.dispose());
     this.closed.dispose();
+    this.signedIn.dispose();
   }
 }
 

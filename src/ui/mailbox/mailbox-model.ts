@@ -5,6 +5,8 @@ import type { Folder, FolderTree } from '../../mail/imap/folder-model';
 import type { MessageDocument } from '../../mail/imap/message-document';
 import type { MessageSummary, PageCursor } from '../../mail/imap/message-page';
 import type { ImapSession } from '../../mail/imap/session';
+import { toMailServer } from '../../accounts/mail-server';
+import { loadCore } from '../core-loader';
 import { asExplained } from '../show-error';
 import type { AccountSessions } from './account-sessions';
 
@@ -58,6 +60,19 @@ export function explained(err: unknown): ExplainedError {
 }
 
 /**
+ * A failure told with what the account knows: Exchange's "authenticated but not connected" gets
+ * the admin commands for this mailbox and sign-in mode (diagnostics' words, as Test Connection has them).
+ */
+export function explainedFor(account: Account, err: unknown): ExplainedError {
+  const error = explained(err);
+  if (error.code !== 'mailbox-not-connected') return error;
+  return loadCore().explainMailboxNotConnected('imap', {
+    server: toMailServer(account, 'imap'), user: account.address, address: account.address, mode: account.authMode,
+    clientId: account.clientId, tenant: account.tenant,
+  }, err);
+}
+
+/**
  * What the Mailboxes view and the status bar show of each account's mail, read through the
  * account's IMAP session and kept until a refresh: the folder tree, the pages of messages read
  * per folder, read/unread marks made here, and the Inbox unread count the session keeps current.
@@ -70,12 +85,15 @@ export class MailboxModel implements vscode.Disposable {
   private readonly inboxChanged = new vscode.EventEmitter<void>();
   /** An Inbox unread count appeared, changed or went away. */
   readonly onDidChangeInboxUnread = this.inboxChanged.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly sessions: AccountSessions) {
-    this.subscription = sessions.onDidClose((id) => {
-      if (this.forget(id)) this.changed.fire({ accountId: id });
-    });
+    this.subscriptions = [
+      sessions.onDidClose((id) => {
+        if (this.forget(id)) this.changed.fire({ accountId: id });
+      }),
+      sessions.onDidSignIn((id) => void this.forgetFailures(id)),
+    ];
   }
 
   /** The account's folders, listed once per session (or refresh). */
@@ -84,14 +102,14 @@ export class MailboxModel implements vscode.Disposable {
     try {
       mailbox = this.mailbox(account);
     } catch (err) {
-      return Promise.resolve({ error: explained(err) });
+      return Promise.resolve({ error: explainedFor(account, err) });
     }
     mailbox.listing ??= mailbox.session.listFolders().then(
       (folders) => {
         mailbox.unread.clear();
         return { folders };
       },
-      (err: unknown) => ({ error: explained(err) }));
+      (err: unknown) => ({ error: explainedFor(account, err) }));
     return mailbox.listing;
   }
 
@@ -101,13 +119,13 @@ export class MailboxModel implements vscode.Disposable {
     try {
       mailbox = this.mailbox(account);
     } catch (err) {
-      return { messages: [], total: 0, moreAvailable: false, error: explained(err) };
+      return { messages: [], total: 0, moreAvailable: false, error: explainedFor(account, err) };
     }
     let state = mailbox.pages.get(folder);
     if (!state) {
       state = mailbox.session.messagePage(folder).then(
         (page): FolderState => ({ messages: page.messages.map((m) => ({ ...m })), total: page.total, moreAvailable: page.moreAvailable, next: page.next }),
-        (err: unknown): FolderState => ({ messages: [], total: 0, moreAvailable: false, error: explained(err) }));
+        (err: unknown): FolderState => ({ messages: [], total: 0, moreAvailable: false, error: explainedFor(account, err) }));
       mailbox.pages.set(folder, state);
     }
     return state;
@@ -131,7 +149,7 @@ export class MailboxModel implements vscode.Disposable {
         state.moreError = undefined;
       },
       (err: unknown) => {
-        state.moreError = explained(err);
+        state.moreError = explainedFor(account, err);
       }).finally(() => {
       state.loadingMore = undefined;
       if (this.mailboxes.get(account.id) === mailbox) this.changed.fire({ accountId: account.id, folder });
@@ -219,16 +237,21 @@ export class MailboxModel implements vscode.Disposable {
     });
   }
 
-  /** Drops what is known of accounts other than `ids` and closes their sessions. */
-  retain(ids: Iterable<string>): void {
-    this.sessions.retain(ids);
-  }
-
   dispose(): void {
-    this.subscription.dispose();
+    this.subscriptions.forEach((s) => s.dispose());
     for (const id of [...this.mailboxes.keys()]) this.forget(id);
     this.changed.dispose();
     this.inboxChanged.dispose();
+  }
+
+  /** After a sign-in, what failed is read again on next use; what is under way or was read stays. */
+  private async forgetFailures(accountId: string): Promise<void> {
+    const mailbox = this.mailboxes.get(accountId);
+    if (!mailbox) return;
+    const listing = mailbox.listing;
+    if (listing && (await listing).error && mailbox.listing === listing) mailbox.listing = undefined;
+    for (const [folder, page] of [...mailbox.pages]) if ((await page).error && mailbox.pages.get(folder) === page) mailbox.pages.delete(folder);
+    this.changed.fire({ accountId });
   }
 
   /** The account's state for its current session; a new session starts from nothing. */

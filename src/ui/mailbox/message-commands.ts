@@ -1,6 +1,6 @@
 /**
  * Reading a message: "Open Message" shows it read-only in an editor tab, "Save Attachment…"
- * writes one of its attachments where the user says.
+ * writes one of its attachments where the user says in the save dialog.
  */
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
@@ -34,7 +34,11 @@ export async function openMessage(context: MailboxCommandContext, node?: Message
   return document;
 }
 
-/** For callers other than a person: which attachment, and where it goes, without asking. */
+/**
+ * For callers other than a person: which attachment, and where the save dialog starts. The
+ * dialog always opens: a received file is written only where the user says, never where a
+ * caller (another extension, a link) asks.
+ */
 export interface SaveAttachmentOptions {
   index?: number;
   target?: vscode.Uri;
@@ -57,10 +61,11 @@ export async function saveAttachment(context: MailboxCommandContext, argument?: 
     const document = await inView(() => context.mail.openMessage(account, address.folder, address.uid));
     const attachment = await pickAttachment(document, options.index);
     if (!attachment) return undefined;
-    const target = options.target ?? await vscode.window.showSaveDialog({
+    // The name was made safe to show and save when the message was read (src/mail/received-file-name.ts).
+    const target = await vscode.window.showSaveDialog({
       title: `Save ${attachment.filename}`,
       saveLabel: 'Save Attachment',
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), safeFileName(attachment.filename)),
+      defaultUri: options.target ?? vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir()), attachment.filename),
     });
     if (!target) return undefined;
     const bytes = await context.mail.attachment(account, address.folder, address.uid, attachment.index);
@@ -100,11 +105,6 @@ async function pickAttachment(document: MessageDocument, index: number | undefin
     attachments.map((a) => ({ label: a.filename, description: `${a.contentType}, ${formatBytes(a.size)}`, attachment: a })),
     { title: 'Save Attachment', placeHolder: 'Attachment to save' });
   return picked?.attachment;
-}
-
-function safeFileName(name: string): string {
-  const cleaned = [...name].map((c) => (c.charCodeAt(0) < 32 || '/\\:*?"<>|'.includes(c) ? '_' : c)).join('');
-  return cleaned.replace(/^\.+/, '_') || 'attachment';
 }
 
 function formatBytes(bytes: number): string {

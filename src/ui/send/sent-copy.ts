@@ -6,6 +6,7 @@
  */
 import type { Account } from '../../accounts/account';
 import { toMailServer } from '../../accounts/mail-server';
+import { xoauth2UserFor } from '../../accounts/mailboxes';
 import type { MailLog } from '../../mail/server';
 import { loadCore } from '../core-loader';
 import type { SignIns } from '../sign-ins';
@@ -33,7 +34,7 @@ export function imapSentFolder(signIns: SignIns, log: MailLog): SentFolder {
       const source = signIns.source(account);
       const session = new core.ImapSession({
         server: toMailServer(account, 'imap'),
-        credentials: credentialsFrom(source, 'imap', { interactive: true }),
+        credentials: credentialsFrom(source, 'imap', { interactive: true, user: xoauth2UserFor(account, 'imap') }),
         log,
       });
       try {
@@ -45,9 +46,9 @@ export function imapSentFolder(signIns: SignIns, log: MailLog): SentFolder {
   };
 }
 
-export async function keepSentCopy(account: Account, smtpHost: string, raw: Buffer, folder: SentFolder): Promise<SentCopyOutcome> {
-  if (!loadCore().shouldAppendSentCopy(account.sentCopy, smtpHost)) {
-    return { status: 'skipped', reason: account.sentCopy === 'never' ? 'sentCopy is "never"' : `${smtpHost} keeps its own copy in Sent Items` };
+export async function keepSentCopy(account: Account, smtpHost: string, dataReply: string, raw: Buffer, folder: SentFolder): Promise<SentCopyOutcome> {
+  if (!loadCore().shouldAppendSentCopy(account.sentCopy, smtpHost, dataReply)) {
+    return { status: 'skipped', reason: account.sentCopy === 'never' ? 'sentCopy is "never"' : 'Exchange Online keeps its own copy in Sent Items' };
   }
   if (!account.protocols.includes('imap')) {
     const reason = `${account.address} does not use IMAP`;

@@ -47,23 +47,27 @@ export class FolderNode {
     const unread = this.unread();
     const hasContent = folder.children.length > 0 || (folder.openable && folder.total !== 0);
     const item = new vscode.TreeItem(folder.name, hasContent ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    // The server gave no count (throttled, say): the row says so, and Refresh counts again.
+    const noCount = folder.openable && folder.countsError !== undefined && unread === undefined;
     item.id = idOf('folder', this.account.id, folder.path);
-    item.description = unread ? String(unread) : undefined;
-    item.iconPath = folder.openable
-      ? new vscode.ThemeIcon(folder.specialUse ? FOLDER_ICONS[folder.specialUse] : 'folder')
-      : new vscode.ThemeIcon('folder', new vscode.ThemeColor('disabledForeground'));
-    item.contextValue = folder.openable ? 'folder.openable' : 'folder.noselect';
-    item.tooltip = this.tooltip(unread);
+    item.description = noCount ? 'count unavailable' : unread ? String(unread) : undefined;
+    item.iconPath = !folder.openable
+      ? new vscode.ThemeIcon('folder', new vscode.ThemeColor('disabledForeground'))
+      : noCount
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+        : new vscode.ThemeIcon(folder.specialUse ? FOLDER_ICONS[folder.specialUse] : 'folder');
+    item.contextValue = folder.openable ? `folder.openable${noCount ? '.noCount' : ''}` : 'folder.noselect';
+    item.tooltip = this.tooltip(unread, noCount);
     item.accessibilityInformation = {
-      label: folder.openable ? `${folder.name}, ${unread ?? 0} unread` : `${folder.name}, holds only folders`,
+      label: !folder.openable ? `${folder.name}, holds only folders` : noCount ? `${folder.name}, unread count unavailable` : `${folder.name}, ${unread ?? 0} unread`,
     };
     return item;
   }
 
-  private tooltip(unread: number | undefined): string {
+  private tooltip(unread: number | undefined, noCount: boolean): string {
     const { folder } = this;
     if (!folder.openable) return `${folder.path}\nHolds only folders, no messages of its own.`;
-    if (folder.countsError) return `${folder.path}\nThe server did not give its counts: ${folder.countsError}`;
+    if (noCount) return `${folder.path}\nThe server did not give its counts: ${folder.countsError}\nRefresh the folder to count it again.`;
     const total = folder.total === undefined ? '' : ` of ${folder.total}`;
     return `${folder.path}\n${unread ?? 0} unread${total}`;
   }

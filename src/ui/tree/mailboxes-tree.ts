@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { AccountEntry } from '../../accounts/account';
+import { sharedMailboxesOf } from '../../accounts/mailboxes';
 import type { AccountSettings } from '../account-settings';
 import type { MailboxChange, MailboxModel } from '../mailbox/mailbox-model';
 import type { SignIns } from '../sign-ins';
@@ -44,11 +46,13 @@ export class MailboxesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       const entries = this.settings.entries();
-      const accounts = await Promise.all(entries.map(async (entry) => new AccountNode(entry,
+      // Only maps: sessions are opened on use and closed by sign-out and settings (AccountSessions).
+      // Each account is followed by the shared mailboxes its sign-in opens.
+      const withShared = entries.flatMap((entry): AccountEntry[] => (entry.valid
+        ? [entry, ...sharedMailboxesOf(entry.account).map((mailbox) => ({ ...entry, label: mailbox.address, account: mailbox }))]
+        : [entry]));
+      return Promise.all(withShared.map(async (entry) => new AccountNode(entry,
         !entry.valid ? 'invalid' : await this.signIns.isSignedIn(entry.account) ? 'signedIn' : 'signedOut', Boolean(this.mail))));
-      // Signed out here or in another window: its session goes.
-      this.mail?.retain(accounts.flatMap((a) => (a.state === 'signedIn' && a.account ? [a.account.id] : [])));
-      return accounts;
     }
     if (node instanceof AccountNode) return this.accountChildren(node);
     if (node.kind === 'folder') return this.folderChildren(node);

@@ -57,4 +57,9 @@ export interface PlatformContext {
   faults: FaultQueue;
   counts: RequestCounts;
   certificates: SandboxCertificates;
+  /** Control routes of the rest of the sandbox (the mail servers' faults), served beside the platform's own. */
+  moreControl?: MoreControlRoutes;
 }
+
+/** Serves `/_sandbox/<route>` for a part of the sandbox other than the identity platform; undefined: not its route. */
+export type MoreControlRoutes = (method: string, route: string, body: Record<string, unknown>) => { status: number; body: unknown } | undefined;

@@ -156,7 +156,7 @@ export function controlRoute(context: PlatformContext, control: IdentityControl,
         return { status: 200, body: { access_token: control.mintAccessToken(claims, options) } };
       }
       case 'POST reset': control.reset(); return ok;
-      default: return { status: 404, body: { error: 'not_found', error_description: `No control route ${method} /_sandbox/${route}` } };
+      default: return context.moreControl?.(method, route, body) ?? { status: 404, body: { error: 'not_found', error_description: `No control route ${method} /_sandbox/${route}` } };
     }
   } catch (error) {
     if (error instanceof EntraError) return { status: error.status, body: errorBody(error, context.baseUrl, undefined) };

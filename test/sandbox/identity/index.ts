@@ -8,7 +8,7 @@ import { createServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SandboxCertificates } from '../certificates';
-import { DEFAULT_SETTINGS, PlatformContext, RequestCounts } from './context';
+import { DEFAULT_SETTINGS, MoreControlRoutes, PlatformContext, RequestCounts } from './context';
 import { createControl, IdentityControl } from './control';
 import { FaultQueue } from './faults';
 import { GrantStore } from './grants';
@@ -41,6 +41,8 @@ export interface IdentityPlatform {
   /** The issuer of access tokens, as Exchange's carry it: `https://sts.windows.net/${tenantId}/`. */
   accessTokenIssuer(tenantId: string): string;
   control: IdentityControl;
+  /** Serves the control routes of another part of the sandbox under `/_sandbox/` too. */
+  serveControl(routes: MoreControlRoutes): void;
   stop(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function startIdentityPlatform(options: IdentityPlatformOptions): P
     issuer: (tenantId) => context.tokens.v2Issuer(tenantId),
     accessTokenIssuer: (tenantId) => context.tokens.accessTokenIssuer(tenantId),
     control,
+    serveControl: (routes) => { context.moreControl = routes; },
     stop: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

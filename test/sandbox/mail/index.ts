@@ -1,18 +1,26 @@
 /**
  * The sandbox's mail servers: a local stand-in for Exchange Online's IMAP, POP3 and SMTP that
- * accept only valid OAuth2 bearer tokens over SASL XOAUTH2. Dovecot serves IMAP (two profiles)
- * and POP3 over implicit TLS, Postfix serves submission with STARTTLS, and every login is
- * judged by the token check against the sandbox directory. See test/sandbox/README.md.
+ * accept only valid OAuth2 bearer tokens over SASL XOAUTH2. Dovecot keeps the mailboxes and serves
+ * IMAP (two profiles) and POP3 over implicit TLS, the exchange IMAP profile and POP3 behind the
+ * Exchange fronts; submission is the Exchange SMTP front, which relays to Postfix on an internal
+ * port; every login is judged by the token check against the sandbox directory.
+ * See test/sandbox/README.md.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SandboxCertificates } from '../certificates';
-import { DovecotPaths, MailUser, RunningDovecot, startDovecot } from './dovecot';
+import { MailActivity } from '../exchange/activity';
+import { MailFaults } from '../exchange/faults';
+import { startImapFront } from '../exchange/imap-front';
+import { startPop3Front } from '../exchange/pop3-front';
+import { startSmtpFront } from '../exchange/smtp-front';
+import { DovecotPaths, MailUser, startDovecot } from './dovecot';
 import { ensureMailPackages, missingMailPackages } from './install';
 import { TokenCheckSettings } from './token-check';
 import { endpoint, Endpoint, freePorts } from './ports';
-import { RunningPostfix, startPostfix } from './postfix';
+import { MESSAGE_SIZE_LIMIT, startPostfix } from './postfix';
 import { seedMailboxes } from './seed';
+import { saveToSentItems } from './sent-items';
 
 export { ensureMailPackages };
 export type { Endpoint };
@@ -37,9 +45,16 @@ export interface MailPorts {
 }
 
 export interface MailServers {
+  /** `exchange` is the Exchange IMAP front before a Dovecot instance on an internal port; `modern` is Dovecot itself. */
   imap: { exchange: Endpoint; modern: Endpoint };
+  /** The Exchange POP3 front; Dovecot's POP3 listens behind it on an internal port. */
   pop3: Endpoint;
+  /** The Exchange SMTP front; Postfix listens behind it on an internal port. */
   smtp: Endpoint;
+  /** Exchange Online's failures on demand, shared by the fronts. */
+  faults: MailFaults;
+  /** Logins and LOGOUTs the Exchange IMAP front saw, per user. */
+  activity: MailActivity;
   /** Where the token check writes why it refused (or accepted) each token. */
   logFile: string;
   /** Stops every process it started and waits until the ports are free. */
@@ -99,10 +114,14 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
   writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
   const tokenCheck = { node: process.execPath, script: tokenCheckScript, settingsFile };
 
+  // Postfix and Dovecot's exchange IMAP and POP3 listen on internal ports, behind the Exchange fronts.
+  const [postfixPort, dovecotExchangePort, dovecotPop3Port, ...free] = await freePorts(options.ports ? 3 : 7);
   const [exchangePort, modernPort, pop3Port, smtpPort] = options.ports
     ? [options.ports.imapExchange, options.ports.imapModern, options.ports.pop3, options.ports.smtp]
-    : (await freePorts(4)) as [number, number, number, number];
-  const started: (RunningDovecot | RunningPostfix)[] = [];
+    : free as [number, number, number, number];
+  const faults = new MailFaults();
+  const activity = new MailActivity();
+  const started: { stop(): Promise<void> }[] = [];
   const stopAll = async () => {
     const running = started.splice(0);
     await Promise.all(running.map((s) => s.stop()));
@@ -111,15 +130,21 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
     // Postfix reaches Dovecot's sockets only when a client authenticates or mail is delivered,
     // so all three start at once.
     const results = await Promise.allSettled([
-      startDovecot({ profile: 'exchange', configFile: join(mailDir, 'config', 'dovecot-exchange.conf'), imapPort: exchangePort, pop3Port,
+      startDovecot({ profile: 'exchange', configFile: join(mailDir, 'config', 'dovecot-exchange.conf'), imapPort: dovecotExchangePort!, pop3Port: dovecotPop3Port!,
         logFile: join(mailDir, 'log', 'dovecot-exchange.log') }, paths, options.certificates, user, tokenCheck),
       startDovecot({ profile: 'modern', configFile: join(mailDir, 'config', 'dovecot-modern.conf'), imapPort: modernPort,
         logFile: join(mailDir, 'log', 'dovecot-modern.log') }, paths, options.certificates, user, tokenCheck),
-      startPostfix({ mailDir, submissionPort: smtpPort, lmtpSocket: paths.lmtpSocket, saslSocket: paths.saslSocket,
+      startPostfix({ mailDir, submissionPort: postfixPort!, lmtpSocket: paths.lmtpSocket, saslSocket: paths.saslSocket,
         logFile: join(mailDir, 'log', 'postfix.log'), certificates: options.certificates }),
     ]);
     for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
     for (const result of results) if (result.status === 'rejected') throw result.reason;
+    started.push(await startSmtpFront({
+      upstream: endpoint(postfixPort!), certificates: options.certificates, faults, port: smtpPort, maxSendSize: MESSAGE_SIZE_LIMIT,
+      keepSentCopy: (mailbox, message) => saveToSentItems(paths.mailboxesDir, user, mailbox, message),
+    }));
+    started.push(await startImapFront({ upstream: endpoint(dovecotExchangePort!), certificates: options.certificates, faults, activity, port: exchangePort }));
+    started.push(await startPop3Front({ upstream: endpoint(dovecotPop3Port!), certificates: options.certificates, port: pop3Port }));
   } catch (error) {
     await stopAll();
     throw error;
@@ -129,6 +154,8 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
     imap: { exchange: endpoint(exchangePort), modern: endpoint(modernPort) },
     pop3: endpoint(pop3Port),
     smtp: endpoint(smtpPort),
+    faults,
+    activity,
     logFile,
     stop: stopAll,
   };

@@ -7,7 +7,7 @@
  */
 import { Address, Message } from './message-format';
 import {
-  BENCH_FOLDER_COUNT, benchFolderName, BULK_FOLDER, BULK_MESSAGE_COUNT, CLIENT_FOLDERS, STANDARD_FOLDERS,
+  BENCH_FOLDER_COUNT, benchFolderName, BULK_FOLDER, BULK_MESSAGE_COUNT, CLIENT_FOLDERS, INBOX_CHILD_FOLDER, STANDARD_FOLDERS,
 } from './mailbox-layout';
 
 export interface SeededMessage extends Message {
@@ -163,6 +163,8 @@ function aliceFolderMessages(now: number): SeededMessage[] {
     simple(CLIENT_FOLDERS[0] as string, people.fabrikam, ALICE, 'Fabrikam: pilot scope', 'Scope as discussed.', now - 16 * day, 'alice-fabrikam-1'),
     simple(CLIENT_FOLDERS[0] as string, people.juergen, ALICE, 'Fabrikam: Zurich site visit', 'Visit confirmed.', now - 14 * day, 'alice-fabrikam-2', false),
     simple(CLIENT_FOLDERS[1] as string, people.northwind, ALICE, 'Northwind: pilot feedback', 'Feedback so far is positive.', now - 10 * day, 'alice-northwind-1'),
+    simple(INBOX_CHILD_FOLDER, people.priya, ALICE, 'Team offsite agenda', 'Agenda for the offsite is on the wiki.', now - 8 * day, 'alice-team-1'),
+    simple(INBOX_CHILD_FOLDER, people.marco, ALICE, 'Team lunch on Friday', 'Table booked for twelve.', now - 2 * day, 'alice-team-2', false),
   ];
 }
 
@@ -200,7 +202,7 @@ export function aliceMailbox(now: number, withBenchFolders: boolean): SeededMail
   const inbox = inboxMessages(ALICE, ALICE_INBOX, now - HOUR, 3 * 24 * HOUR / 2 + 7 * 60_000, 'alice-inbox');
   const messages = [...inbox, ...aliceSpecialMessages(now), ...aliceFolderMessages(now), ...bulkMessages(now),
     ...(withBenchFolders ? benchMessages(now) : [])];
-  const folders = parentsFirst([...STANDARD_FOLDERS, 'Projects', 'Projects/2026', 'Projects/2026/Q4', ...CLIENT_FOLDERS, BULK_FOLDER,
+  const folders = parentsFirst([...STANDARD_FOLDERS, 'Projects', 'Projects/2026', 'Projects/2026/Q4', ...CLIENT_FOLDERS, INBOX_CHILD_FOLDER, BULK_FOLDER,
     ...(withBenchFolders ? Array.from({ length: BENCH_FOLDER_COUNT }, (_, i) => benchFolderName(i)) : [])]);
   return { address: ALICE.address, folders, messages };
 }

@@ -1,9 +1,10 @@
 /**
- * Postfix as Exchange Online's SMTP submission endpoint (smtp.office365.com:587): STARTTLS
- * required, SASL XOAUTH2 checked by Dovecot's auth (and so by the token check), sending only as
- * yourself, delivery over LMTP into the Dovecot mailboxes. A recipient outside the sandbox's
- * domains is refused at RCPT, and the transports that could reach another machine are `error:`,
- * so nothing ever leaves.
+ * Postfix behind the Exchange SMTP front (../exchange/smtp-front), on an internal loopback port:
+ * STARTTLS required, SASL XOAUTH2 checked by Dovecot's auth (and so by the token check),
+ * delivery over LMTP into the Dovecot mailboxes. Send-as is the front's decision, after DATA as
+ * Exchange makes it, so Postfix takes any sender from an authenticated client. A recipient
+ * outside the sandbox's domains is refused at RCPT, and the transports that could reach another
+ * machine are `error:`, so nothing ever leaves.
  */
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,9 @@ export interface RunningPostfix {
 
 const SANDBOX_DOMAINS = TENANTS.flatMap((t) => t.domains);
 
+/** Exchange Online's default message size limit (35 MB), which Postfix's default (10 MB) undercuts. */
+export const MESSAGE_SIZE_LIMIT = 36_700_160;
+
 function inlineMap(entries: [string, string][]): string {
   return `inline:{ ${entries.map(([k, v]) => `${k}=${v}`).join(', ')} }`;
 }
@@ -55,8 +59,7 @@ alias_maps =
 alias_database =
 biff = no
 smtputf8_enable = yes
-# Exchange Online's default message size limit (35 MB), which Postfix's default (10 MB) undercuts.
-message_size_limit = 36700160
+message_size_limit = ${MESSAGE_SIZE_LIMIT}
 smtpd_banner = $myhostname Microsoft ESMTP MAIL Service ready (Exchange Mail sandbox)
 maillog_file = ${options.logFile}
 maillog_file_prefixes = ${options.mailDir}
@@ -82,12 +85,10 @@ smtpd_sasl_mechanism_filter = xoauth2
 smtpd_sasl_security_options = noanonymous
 smtpd_sasl_authenticated_header = no
 
-# Exchange's send-as rule: a mailbox sends as itself (app-only logins for a mailbox too).
-smtpd_sender_login_maps = ${inlineMap(mailboxes.map((m) => [m, m]))}
 smtpd_delay_reject = no
 smtpd_client_restrictions =
 smtpd_helo_restrictions =
-smtpd_sender_restrictions = reject_sender_login_mismatch, permit_sasl_authenticated, reject
+smtpd_sender_restrictions = permit_sasl_authenticated, reject
 smtpd_relay_restrictions = check_recipient_access regexp:${dirs.recipients}, permit_sasl_authenticated, reject
 smtpd_recipient_restrictions = reject_unlisted_recipient, permit_sasl_authenticated, reject
 `;

@@ -18,9 +18,10 @@ import { closeSync, existsSync, fchownSync, futimesSync, mkdirSync, openSync, re
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { aliceMailbox, otherMailboxes, SeededMailbox, SeededMessage } from './mailbox-content';
+import { maildirPath } from './mailbox-layout';
 import { renderMessage } from './message-format';
 
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 const TEMPLATES_DIR = join(tmpdir(), 'exchange-mail-sandbox-seed');
 
 export interface SeedOptions {
@@ -34,15 +35,6 @@ interface SeedRecord {
   version: number;
   benchFolders: boolean;
   seededAt: string;
-}
-
-function maildirPath(home: string, folder: string): string {
-  const root = join(home, 'Maildir');
-  if (folder === 'INBOX') return root;
-  if (!/^[\x20-\x7e]+$/.test(folder) || folder.includes('.')) {
-    throw new Error(`seeded folder names must be ASCII without dots (Maildir++ would need escaping): ${folder}`);
-  }
-  return join(root, `.${folder.split('/').join('.')}`);
 }
 
 function flagsOf(message: SeededMessage): string {
@@ -110,13 +102,25 @@ function template(options: SeedOptions): string {
     // Another process finished the same template first: use theirs.
     rmSync(building, { recursive: true, force: true });
   }
-  // Earlier days' and versions' templates; today's other variant stays.
+  // Earlier days' and earlier versions' templates; today's other variant stays, and so do newer
+  // versions': a work tree with newer seed code may be using them right now.
   for (const old of readdirSync(TEMPLATES_DIR)) {
-    if (!old.startsWith(`v${SEED_VERSION}-`) || (!old.endsWith(day) && !old.includes('.building-'))) {
+    const version = Number(/^v(\d+)-/.exec(old)?.[1] ?? 0);
+    if (version < SEED_VERSION || (version === SEED_VERSION && !old.endsWith(day) && !old.includes('.building-'))) {
       rmSync(join(TEMPLATES_DIR, old), { recursive: true, force: true });
     }
   }
   return dir;
+}
+
+function copyTemplate(source: string, target: string): void {
+  try {
+    execFileSync('cp', ['-al', source, target], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch {
+    // Hard links need one file system; copying is slower but works anywhere.
+    rmSync(target, { recursive: true, force: true });
+    execFileSync('cp', ['-a', source, target], { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
 }
 
 /** Returns whether the mailboxes had to be (re)built. */
@@ -125,13 +129,17 @@ export function seedMailboxes(options: SeedOptions): boolean {
   if (record && record.version === SEED_VERSION && record.benchFolders === options.benchFolders) return false;
   rmSync(options.mailboxesDir, { recursive: true, force: true });
   mkdirSync(dirname(options.mailboxesDir), { recursive: true });
-  const source = template(options);
-  try {
-    execFileSync('cp', ['-al', source, options.mailboxesDir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch {
-    // Hard links need one file system; copying is slower but works anywhere.
-    rmSync(options.mailboxesDir, { recursive: true, force: true });
-    execFileSync('cp', ['-a', source, options.mailboxesDir]);
+  // Seed code of an older version (another work tree) removes templates not its own: when
+  // ours vanishes before it is copied, it is written again.
+  for (let attempt = 1; ; attempt++) {
+    const source = template(options);
+    try {
+      copyTemplate(source, options.mailboxesDir);
+      break;
+    } catch (error) {
+      if (existsSync(source) || attempt === 3) throw error;
+      rmSync(options.mailboxesDir, { recursive: true, force: true });
+    }
   }
   if (!existsSync(recordFile(options.mailboxesDir))) throw new Error(`seeding ${options.mailboxesDir} failed`);
   return true;

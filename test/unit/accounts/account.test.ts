@@ -68,6 +68,14 @@ describe('The account setting', () => {
       ['Account bob@contoso.test: `clientSecret` must not be in settings: secrets live in VS Code\'s secret storage. Remove it and run "Exchange Mail: Add Account…" to enter it there']);
   });
 
+  it('a secret is refused at any depth and in any spelling, naming the field', () => {
+    const fields = (extra: Record<string, unknown>) => problemsOf({ ...bob, ...extra }).map((p) => p.split('`')[1]);
+    assert.deepEqual([
+      fields({ client_secret: 'x' }), fields({ ClientSecret: 'x' }), fields({ token: 'x' }), fields({ imap: { host: 'mail.contoso.test', password: 'x' } }),
+      fields({ appOnlyResources: { 'refresh-token': 'x' } }), fields({ PRIVATE_KEY: 'x', Access_Token: 'x' }),
+    ], [['client_secret'], ['ClientSecret'], ['token'], ['imap.password'], ['appOnlyResources.refresh-token'], ['PRIVATE_KEY', 'Access_Token']]);
+  });
+
   it('a problem message never repeats a secret-looking value', () => {
     const messages = problemsOf({ ...bob, clientSecret: 'hunter2-secret-value' }).join('\n');
     assert.doesNotMatch(messages, /hunter2/);

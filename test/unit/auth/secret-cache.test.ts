@@ -105,4 +105,33 @@ describe('secret cache: MSAL\'s token cache in SecretStorage', () => {
     await plugin.afterCacheAccess(access(cache, true));
     assert.deepEqual(secrets.keys(), []);
   });
+
+  it('two accounts on one registration that refresh at the same moment keep both their tokens', async () => {
+    const secrets = new MemorySecrets();
+    secrets.values.set(KEY, NO_TOKEN);
+    const [alice, bob] = [new SecretCachePlugin(secrets, KEY), new SecretCachePlugin(secrets, KEY)];
+    const [aliceCache, bobCache] = [new FakeTokenCache(), new FakeTokenCache()];
+    await Promise.all([alice.beforeCacheAccess(access(aliceCache, true)), bob.beforeCacheAccess(access(bobCache, true))]);
+    // Each MSAL instance adds its own account's refreshed tokens to the cache it loaded.
+    aliceCache.state = WITH_TOKEN;
+    bobCache.state = OTHER_TOKEN;
+    await Promise.all([alice.afterCacheAccess(access(aliceCache, true)), bob.afterCacheAccess(access(bobCache, true))]);
+    const stored = JSON.parse(secrets.values.get(KEY)!);
+    assert.deepEqual([Object.keys(stored.Account), Object.keys(stored.AccessToken), Object.keys(stored.RefreshToken)], [['a', 'b'], ['t'], ['r']]);
+  });
+
+  it('an account removed by one instance stays removed when another writes', async () => {
+    const secrets = new MemorySecrets();
+    secrets.values.set(KEY, WITH_TOKEN);
+    const [alice, bob] = [new SecretCachePlugin(secrets, KEY), new SecretCachePlugin(secrets, KEY)];
+    const [aliceCache, bobCache] = [new FakeTokenCache(), new FakeTokenCache()];
+    await alice.beforeCacheAccess(access(aliceCache, true));
+    await bob.beforeCacheAccess(access(bobCache, true));
+    aliceCache.state = NO_TOKEN;
+    await alice.afterCacheAccess(access(aliceCache, true));
+    bobCache.state = JSON.stringify({ ...JSON.parse(WITH_TOKEN), RefreshToken: { r: { secret: 'y' } } });
+    await bob.afterCacheAccess(access(bobCache, true));
+    const stored = JSON.parse(secrets.values.get(KEY)!);
+    assert.deepEqual([Object.keys(stored.Account), Object.keys(stored.AccessToken), Object.keys(stored.RefreshToken)], [[], [], ['r']]);
+  });
 });

@@ -52,6 +52,23 @@ describe('IMAP folder tree', () => {
     assert.deepEqual(tree.roots.map((f) => f.name).slice(-3), ['alpha', 'Projects', 'Zebra']);
   });
 
+  it('nests Exchange\'s mixed-case Inbox/Team under the one Inbox, found by any case', () => {
+    const tree = new FolderTree(listed([
+      '* LIST (\\Marked \\HasChildren) "/" Inbox',
+      '* LIST (\\HasChildren) "/" Inbox/Team',
+      '* LIST (\\HasNoChildren) "/" Inbox/Team/Alerts',
+      '* LIST (\\HasNoChildren \\Trash) "/" "Deleted Items"',
+    ]));
+    assert.deepEqual(tree.roots.map((f) => [f.path, f.children.map((c) => c.path)]), [['INBOX', ['Inbox/Team']], ['Deleted Items', []]]);
+    assert.deepEqual(['inbox', 'INBOX/Team', 'inbox/Team/Alerts'].map((p) => tree.get(p)?.name), ['Inbox', 'Team', 'Alerts']);
+    assert.equal(tree.all().length, 4);
+  });
+
+  it('nests a sub-folder of INBOX the server lists before INBOX itself, and makes up no second Inbox', () => {
+    const tree = new FolderTree(listed(['* LIST (\\HasNoChildren) "/" INBOX/Team', '* LIST (\\HasChildren) "/" Inbox']));
+    assert.deepEqual(tree.roots.map((f) => [f.path, f.openable, f.children.map((c) => c.name)]), [['INBOX', true, ['Team']]]);
+  });
+
   it('marks \\Noselect folders as not openable and gives them no counts', async () => {
     const tree = await exchangeTree();
     const clients = tree.get('Clients')!;

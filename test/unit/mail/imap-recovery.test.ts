@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ExplainedError } from '../../../src/errors';
 import { silentLog, XOAuth2Credentials } from '../../../src/mail/server';
 import { ConnectionSlot } from '../../../src/mail/imap/connection-slot';
-import { ConnectionLostError, explainFailure, LoginRefusedError } from '../../../src/mail/imap/failures';
+import { CommandFailedError, ConnectionLostError, explainFailure, LoginRefusedError } from '../../../src/mail/imap/failures';
 import { RecoveryPolicy, withRecovery } from '../../../src/mail/imap/recovery';
 
 const SERVER = { host: 'outlook.office365.com', port: 993, security: 'tls' as const };
@@ -44,6 +44,23 @@ function exchangeBye(): Error {
 }
 
 describe('IMAP session recovery', () => {
+  it('"User is authenticated but not connected" is explained as a mailbox Exchange cannot open, not as a lost network, and not retried', async () => {
+    const { slot, opened } = fakeAccount();
+    let calls = 0;
+    const failure = withRecovery(slot, 'listing folders', async () => {
+      calls++;
+      throw new CommandFailedError('CAPABILITY', 'BAD', 'User is authenticated but not connected.');
+    }, explain, silentLog, policy());
+    const error = await failure.then(() => undefined, (e: unknown) => e as ExplainedError);
+    assert.deepEqual([error?.code, calls, opened.length, /network/i.test(`${error?.message} ${error?.fix}`)], ['mailbox-not-connected', 1, 1, false]);
+  });
+
+  it('recognises "not connected" also when imapflow wraps it in a closed-connection error', () => {
+    const wrapped = Object.assign(new Error('Connection not available'), { code: 'NoConnection',
+      cause: Object.assign(new Error('Command failed'), { responseText: 'User is authenticated but not connected.' }) });
+    assert.equal(explainFailure(SERVER, 'connecting', wrapped).code, 'mailbox-not-connected');
+  });
+
   it('after BYE AccessTokenExpired reconnects with a new token and retries the command, without the user', async () => {
     const { slot, requests } = fakeAccount();
     let calls = 0;

@@ -124,4 +124,10 @@ describe('A copy in the Sent folder', () => {
     assert.equal(shouldAppendSentCopy('always', 'smtp.office365.com'), true);
     assert.equal(shouldAppendSentCopy('never', '127.0.0.1'), false);
   });
+
+  it('auto keeps no copy behind any host name when the reply to the message is Exchange Online\'s', () => {
+    const exchange = '250 2.0.0 OK <0a1b@contoso.test> [Hostname=BYAPR17MB2920.namprd17.prod.outlook.com]';
+    assert.deepEqual([shouldAppendSentCopy('auto', 'mail.contoso.com', exchange), shouldAppendSentCopy('auto', 'mail.contoso.com', '250 2.0.0 Ok: queued as 4F2A1'),
+      shouldAppendSentCopy('always', 'mail.contoso.com', exchange)], [false, true, true]);
+  });
 });
