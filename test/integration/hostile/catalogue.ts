@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { ListedFolder } from '../../../src/mail/imap/folder-model';
+import type { MessageDocument } from '../../../src/mail/imap/message-document';
 import type { MailServer, XOAuth2Credentials } from '../../../src/mail/server';
 import type { Script } from './hostile-server';
 import type { HostileIdentity, TokenEndpoint } from './hostile-identity';
@@ -49,6 +50,10 @@ const isTrue = (result: unknown) => assert.equal(result, true);
 
 function message(headers: string, body: string): Buffer {
   return Buffer.from(`From: bob@contoso.test\r\nTo: alice@contoso.test\r\nSubject: Hostile\r\n${headers}\r\n${body}`);
+}
+
+function htmlOnly(items: number): Buffer {
+  return message('MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n', `<html><body><ul>${'<li>item</li>'.repeat(items)}</ul></body></html>\r\n`);
 }
 
 function nestedMultipart(depth: number): string {
@@ -222,7 +227,7 @@ const imap: HostileCase[] = [
   {
     protocol: 'IMAP', title: 'message open: MIME nested 500 deep — read within the bound',
     script: imapServer({ message: Buffer.from(`From: bob@contoso.test\r\nSubject: Nested\r\nMIME-Version: 1.0\r\n${nestedMultipart(500)}`) }),
-    run: (t) => openMessage(t.server, t.credentials), expect: (text) => assert.equal(typeof text, 'string'),
+    run: (t) => openMessage(t.server, t.credentials), expect: (document) => assert.equal(typeof (document as MessageDocument).text, 'string'),
   },
   {
     protocol: 'IMAP', title: 'message open: 2,000 attachments in 8 MB — refused by the MIME parser\'s part cap',
@@ -232,13 +237,19 @@ const imap: HostileCase[] = [
   {
     protocol: 'IMAP', title: 'message open: 200 attachments in 8 MB — read within the bound',
     script: imapServer({ message: manyParts(200, 40 * 1024) }),
-    run: (t) => openMessage(t.server, t.credentials), expect: (text) => assert.equal(typeof text, 'string'), maxHeapMiB: 160,
+    run: (t) => openMessage(t.server, t.credentials), expect: (document) => assert.equal(typeof (document as MessageDocument).text, 'string'), maxHeapMiB: 160,
   },
   {
-    protocol: 'IMAP', title: 'message open: an HTML-only message of 200,000 <li> — shown as text within 3 s',
-    script: imapServer({ message: message('MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n', `<html><body><ul>${'<li>item</li>'.repeat(200_000)}</ul></body></html>\r\n`) }),
-    run: (t) => openMessage(t.server, t.credentials), expect: (text) => assert.match(String(text), /item/), maxHeapMiB: 256,
-    knownDefect: 'the HTML converter is being replaced with html-to-text on another branch (html-text.ts)',
+    protocol: 'IMAP', title: 'message open: an HTML-only message of 200,000 <li> (2.6 MB) — opened within 3 s, the HTML kept as an attachment',
+    script: imapServer({ message: htmlOnly(200_000) }),
+    run: (t) => openMessage(t.server, t.credentials), maxHeapMiB: 256,
+    expect: (document) => assert.ok((document as MessageDocument).attachments.some((a) => a.filename === 'message.html')),
+  },
+  {
+    protocol: 'IMAP', title: 'message open: an HTML-only message of 60,000 <li> (under the 1 MiB conversion cap) — shown as text within 3 s',
+    script: imapServer({ message: htmlOnly(60_000) }),
+    run: (t) => openMessage(t.server, t.credentials), maxHeapMiB: 256,
+    expect: (document) => assert.match((document as MessageDocument).text, /item/),
   },
   {
     protocol: 'IMAP', title: 'command connection: endless untagged replies to SELECT — ends on a command deadline',
@@ -294,7 +305,7 @@ const pop3: HostileCase[] = [
   },
   {
     protocol: 'POP3', title: 'a multi-line reply that never ends, one line every 100 ms — ends on the reply deadline',
-    script: pop3Server({ answers: { CAPA: async (p) => { p.reply('+OK'); for (;;) { p.reply('X-MORE'); await sleep(100); } } } }),
+    script: pop3Server({ answers: { CAPA: async (p) => { p.reply('+OK'); while (p.open) { p.reply('X-MORE'); await sleep(100); } } } }),
     run: (t) => pop3Check(t.server, t.credentials), expect: /did not finish its reply to CAPA within 1.5 s/,
   },
   {
@@ -318,7 +329,7 @@ const pop3: HostileCase[] = [
   },
   {
     protocol: 'POP3', title: 'AUTH answered with continuations forever — a protocol error',
-    script: pop3Server({ answers: { AUTH: async (p) => { for (;;) { p.reply('+ '); await p.line(); } } } }),
+    script: pop3Server({ answers: { AUTH: async (p) => { while (p.open) { p.reply('+ '); await p.line(); } } } }),
     run: (t) => pop3Check(t.server, t.credentials), expect: /not POP3/,
   },
   {
@@ -406,7 +417,7 @@ const smtp: HostileCase[] = [
   },
   {
     protocol: 'SMTP', title: 'probe: an EHLO reply of one line every 100 ms, forever — ends on the reply deadline',
-    script: smtpServer({ answers: { EHLO: async (p) => { for (;;) { p.reply('250-STILL'); await sleep(100); } } } }),
+    script: smtpServer({ answers: { EHLO: async (p) => { while (p.open) { p.reply('250-STILL'); await sleep(100); } } } }),
     run: (t) => smtpProbe(t.server, t.credentials), expect: /did not finish its reply within 1.5 s/,
   },
   {

@@ -25,6 +25,8 @@ export interface Peer {
   flood(unit: string, bytes: number): Promise<void>;
   /** Resolves when the client has closed the connection. */
   readonly gone: Promise<void>;
+  /** False once the client has closed the connection: endless scripts stop then. */
+  readonly open: boolean;
 }
 
 export type Script = (peer: Peer) => Promise<void>;
@@ -121,6 +123,7 @@ export class HostileServer {
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const peer: Peer = {
       gone,
+      get open() { return !closed; },
       line: () => {
         const queued = lines.shift();
         if (queued !== undefined) return Promise.resolve(queued);

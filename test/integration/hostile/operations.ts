@@ -18,6 +18,7 @@ import { openCommandConnection } from '../../../src/mail/imap/command-connection
 import { FolderLister } from '../../../src/mail/imap/folder-listing';
 import { ListedFolder } from '../../../src/mail/imap/folder-model';
 import { ListingConnection } from '../../../src/mail/imap/listing-connection';
+import type { MessageDocument } from '../../../src/mail/imap/message-document';
 import { ImapTrace } from '../../../src/mail/imap/protocol-trace';
 import { ImapSession } from '../../../src/mail/imap/session';
 import { checkPop3Mailbox } from '../../../src/mail/pop3';
@@ -49,11 +50,10 @@ export async function commandLogin(server: MailServer, credentials: XOAuth2Crede
 }
 
 /** Opening message 1 of INBOX the way the reading tab does: session, command connection, FETCH, parse. */
-export async function openMessage(server: MailServer, credentials: XOAuth2Credentials): Promise<string> {
+export async function openMessage(server: MailServer, credentials: XOAuth2Credentials): Promise<MessageDocument> {
   const session = new ImapSession({ server, credentials: async () => credentials, recovery: { reconnects: 0 } });
   try {
-    const document = await session.openMessage('INBOX', 1);
-    return document.text ?? '';
+    return await session.openMessage('INBOX', 1);
   } finally {
     await session.close().catch(() => undefined);
   }
