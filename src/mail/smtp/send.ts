@@ -35,6 +35,11 @@ export interface SendOptions {
   connectTimeoutMs?: number;
   /** Silence from the server, after the greeting, that ends the send (default 120 s). */
   replyTimeoutMs?: number;
+  /**
+   * Longest the conversation may take up to the server's 354 to DATA, however its bytes trickle
+   * (default 120 s); the body itself is bounded only by silence, as a large one may take long.
+   */
+  dialogueDeadlineMs?: number;
 }
 
 export interface SendResult {
@@ -61,6 +66,7 @@ class RenewalSpent extends Error {}
 
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
 const SOCKET_TIMEOUT = 120_000;
+const DIALOGUE_DEADLINE = 120_000;
 
 /**
  * One attempt's connection: what nodemailer is told, and whether its TLS handshake verified the
@@ -201,6 +207,14 @@ export async function sendRfc822(server: MailServer, credentials: CredentialsPro
     });
     const onCancel = () => stop.abort();
     options.signal?.addEventListener('abort', onCancel, { once: true });
+    const dialogueDeadlineMs = options.dialogueDeadlineMs ?? DIALOGUE_DEADLINE;
+    let overdue = false;
+    const deadline = setTimeout(() => {
+      // Nothing is sent before the 354: stopping then leaves no half message.
+      if (dialogue.lastReply?.startsWith('354')) return;
+      overdue = true;
+      stop.abort();
+    }, dialogueDeadlineMs);
     verified = false;
     const transport = createTransport(transportOptions(server, current.user, provisionCallback,
       smtpTraceLogger(log, redactor, dialogue),
@@ -233,6 +247,9 @@ export async function sendRfc822(server: MailServer, credentials: CredentialsPro
       if (isOutgoing(message)) await whenBuilt(message);
       if (options.signal?.aborted && !dialogue.refusedRecipients.length) throw cancelled();
       if (cleartext) throw cleartext;
+      if (overdue) {
+        throw explainSmtpFailure({ code: 'ETIMEDOUT', message: `no answer up to DATA within ${dialogueDeadlineMs / 1000} s`, tokenRenewed: renewed }, sendContext());
+      }
       const failure = failureOf(error as SmtpError, dialogue, renewed);
       if (!attemptRenewed && !renewed && isTokenRefusal(failure)) {
         // Refused at once (535 without a challenge): one more try, with a renewed token.
@@ -245,6 +262,7 @@ export async function sendRfc822(server: MailServer, credentials: CredentialsPro
       log.warn(`SMTP: ${explained.message} (${explained.detail ?? ''})`);
       throw explained;
     } finally {
+      clearTimeout(deadline);
       options.signal?.removeEventListener('abort', onCancel);
       transport.close();
     }

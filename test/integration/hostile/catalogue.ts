@@ -402,6 +402,12 @@ const smtp: HostileCase[] = [
     script: smtpServer({ answers: { EHLO: () => undefined } }), run: (t) => smtpSend(t.server, t.credentials), expect: /time/i,
   },
   {
+    protocol: 'SMTP', title: 'send: the EHLO reply after STARTTLS trickled one byte every 50 ms — ends on the dialogue deadline, nothing sent',
+    listen: 'plain',
+    script: smtpServer({ answers: { STARTTLS: async (p) => { p.reply('220 go ahead'); p.startTls(); await p.line(); await p.trickle('250-outlook.office365.com Hello\r\n250-AUTH XOAUTH2\r\n250 SMTPUTF8\r\n', 50); } } }),
+    run: (t) => smtpSend(t.server, t.credentials), expect: /no answer up to DATA within 1.5 s/,
+  },
+  {
     protocol: 'SMTP', title: 'send: a certificate no CA trusts — refuses before any byte of SMTP',
     untrusted: true, script: smtpServer(), run: (t) => smtpSend(t.server, t.credentials), expect: /certificate|trusted/i,
   },

@@ -86,7 +86,7 @@ export async function pop3Check(server: MailServer, credentials: XOAuth2Credenti
 
 export async function smtpSend(server: MailServer, credentials: XOAuth2Credentials): Promise<string> {
   const draft = createDraft({ from: credentials.user, to: 'bob@contoso.test', subject: 'Hostile' }, { text: 'Hello\n', attachments: [] });
-  const result = await sendMessage(server, async () => credentials, draft, { connectTimeoutMs: SHORT.deadlineMs, replyTimeoutMs: SHORT.silenceMs });
+  const result = await sendMessage(server, async () => credentials, draft, { connectTimeoutMs: SHORT.deadlineMs, replyTimeoutMs: SHORT.silenceMs, dialogueDeadlineMs: SHORT.deadlineMs });
   return result.response;
 }
 
