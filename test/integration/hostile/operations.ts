@@ -21,7 +21,7 @@ import { ListingConnection } from '../../../src/mail/imap/listing-connection';
 import type { MessageDocument } from '../../../src/mail/imap/message-document';
 import { ImapTrace } from '../../../src/mail/imap/protocol-trace';
 import { ImapSession } from '../../../src/mail/imap/session';
-import { checkPop3Mailbox } from '../../../src/mail/pop3';
+import { checkPop3Mailbox, Pop3Options } from '../../../src/mail/pop3';
 import { MailServer, silentLog, XOAuth2Credentials } from '../../../src/mail/server';
 import { sendMessage } from '../../../src/mail/smtp';
 import { throwawayIdentity } from '../../sandbox/certificates';
@@ -78,9 +78,9 @@ export async function imapProbe(server: MailServer, credentials: XOAuth2Credenti
   }
 }
 
-export async function pop3Check(server: MailServer, credentials: XOAuth2Credentials): Promise<number> {
+export async function pop3Check(server: MailServer, credentials: XOAuth2Credentials, options: Pop3Options = {}): Promise<number> {
   const summary = await checkPop3Mailbox(server, async () => credentials, silentLog,
-    { connectTimeoutMs: SHORT.silenceMs, commandTimeoutMs: SHORT.silenceMs, replyDeadlineMs: SHORT.deadlineMs });
+    { connectTimeoutMs: SHORT.silenceMs, commandTimeoutMs: SHORT.silenceMs, replyDeadlineMs: SHORT.deadlineMs, ...options });
   return summary.messageCount;
 }
 
