@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Account, AccountEntry, AccountSetting, describeProblem, parseAccounts } from '../accounts/account';
+import { Account, AccountEntry, AccountSetting, describeProblem, parseAccounts } from '../../accounts/account';
 
 const SECTION = 'exchangeMail';
 const KEY = 'accounts';

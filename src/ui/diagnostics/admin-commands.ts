@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import type { AccessToken } from '../../auth/token-source';
 import { loadCore } from '../core-loader';
-import { AccountCommandContext } from './account-commands';
-import { AccountArgument, pickAccount } from './pick-account';
+import { AccountCommandContext } from '../accounts/account-commands';
+import { AccountArgument, pickAccount } from '../accounts/pick-account';
 
 /**
  * The object id of the app's service principal is the `oid` of its app-only token: asked for

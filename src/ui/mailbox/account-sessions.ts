@@ -3,9 +3,9 @@ import type { Account } from '../../accounts/account';
 import { toMailServer } from '../../accounts/mail-server';
 import type { ImapSession } from '../../mail/imap/session';
 import type { MailLog } from '../../mail/server';
-import type { AccountSettings } from '../account-settings';
+import type { AccountSettings } from '../accounts/account-settings';
 import { loadCore } from '../core-loader';
-import type { SignInChange, SignIns } from '../sign-ins';
+import type { SignInChange, SignIns } from '../accounts/sign-ins';
 import { credentialsFrom } from '../../auth/credentials';
 
 interface Kept {

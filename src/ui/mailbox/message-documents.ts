@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AccountSettings } from '../account-settings';
+import type { AccountSettings } from '../accounts/account-settings';
 import { loadCore } from '../core-loader';
 import { explained, MailboxModel } from './mailbox-model';
 

@@ -3,7 +3,7 @@ import type { Account, AccountEntry, AccountProblem } from '../../accounts/accou
 import { describeProblem } from '../../accounts/account';
 import { PRESETS } from '../../accounts/presets';
 import { PROTOCOL_NAMES } from '../../mail/server';
-import { AUTH_MODE_CHOICES } from '../add-account/wizard';
+import { AUTH_MODE_CHOICES } from '../accounts/wizard';
 
 export type AccountState = 'signedIn' | 'signedOut' | 'invalid';
 
