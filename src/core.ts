@@ -1,6 +1,6 @@
 /**
  * The heavy half of Exchange Mail (MSAL, IMAP, SMTP, POP3, message building and parsing),
- * bundled apart as dist/core.js and loaded on first use through `ui/core-loader`, never at
+ * bundled apart as dist/core.js and loaded on first use through `ui/bundle-loader`, never at
  * activation. Everything the UI needs from it is exported here.
  */
 export const CORE_LOADED = true;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import type { AccessToken } from '../../auth/token-source';
-import { loadCore } from '../core-loader';
+import { loadCore } from '../bundle-loader';
 import { AccountCommandContext } from '../accounts/account-commands';
 import { AccountArgument, pickAccount } from '../accounts/pick-account';
 

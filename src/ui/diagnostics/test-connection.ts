@@ -3,7 +3,7 @@ import { toAuthSettings } from '../../accounts/auth-settings';
 import { toMailServer } from '../../accounts/mail-server';
 import type { TestConnectionResult } from '../../diagnostics/test-connection';
 import { PROTOCOL_NAMES } from '../../mail/server';
-import { loadCore } from '../core-loader';
+import { loadCore } from '../bundle-loader';
 import { ProtocolArgument, pickProtocols } from './pick-protocol';
 import { isCancellation, showError } from '../show-error';
 import { AccountCommandContext } from '../accounts/account-commands';

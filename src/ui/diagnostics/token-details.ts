@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import type { Protocol } from '../../mail/server';
 import { PROTOCOL_NAMES } from '../../mail/server';
-import { loadCore } from '../core-loader';
+import { loadCore } from '../bundle-loader';
 import { ProtocolArgument, pickProtocols } from './pick-protocol';
 import { isCancellation, showError } from '../show-error';
 import { AccountCommandContext } from '../accounts/account-commands';

@@ -4,7 +4,7 @@ import { toMailServer } from '../../accounts/mail-server';
 import type { ImapSession } from '../../mail/imap/session';
 import type { MailLog } from '../../mail/server';
 import type { AccountSettings } from '../accounts/account-settings';
-import { loadCore } from '../core-loader';
+import { loadCore } from '../bundle-loader';
 import type { SignInChange, SignIns } from '../accounts/sign-ins';
 import { credentialsFrom } from '../../auth/credentials';
 

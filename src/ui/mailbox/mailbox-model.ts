@@ -6,7 +6,7 @@ import type { MessageDocument } from '../../mail/imap/message-document';
 import type { MessageSummary, PageCursor } from '../../mail/imap/message-page';
 import type { ImapSession } from '../../mail/imap/session';
 import { toMailServer } from '../../accounts/mail-server';
-import { loadCore } from '../core-loader';
+import { loadCore } from '../bundle-loader';
 import { asExplained } from '../show-error';
 import type { AccountSessions } from './account-sessions';
 

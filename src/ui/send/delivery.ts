@@ -13,7 +13,7 @@ import type { MailServer } from '../../mail/server';
 import type { SendResult } from '../../mail/smtp';
 import type { AccountCommandContext } from '../accounts/account-commands';
 import { ensureCredentials } from '../accounts/credentials';
-import { loadCore } from '../core-loader';
+import { loadCore } from '../bundle-loader';
 import { asExplained, isCancellation, showError } from '../show-error';
 import { formatSize } from './confirmation';
 import { rememberSender, Sender } from './sender-account';

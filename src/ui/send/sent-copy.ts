@@ -7,7 +7,7 @@
 import type { Account } from '../../accounts/account';
 import { toMailServer } from '../../accounts/mail-server';
 import type { MailLog } from '../../mail/server';
-import { loadCore } from '../core-loader';
+import { loadCore } from '../bundle-loader';
 import type { SignIns } from '../accounts/sign-ins';
 import { asExplained } from '../show-error';
 import { credentialsFrom } from '../../auth/credentials';
