@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { Features } from './features';
 import { copyDeviceCodeAndOpen, COPY_DEVICE_CODE_COMMAND } from './ui/accounts/auth-ports';
 import type { AccountArgument } from './ui/accounts/pick-account';
+import type { AccountNode } from './ui/tree/account-nodes';
 import { loadFeatures } from './ui/bundle-loader';
 import type { ProtocolArgument } from './ui/diagnostics/pick-protocol';
 import { createLog } from './ui/log';
@@ -67,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
     command('exchangeMail.signInFromTree', (f, node: MailboxErrorNode | SignInNode) => f.signInFromTree(node)),
     command('exchangeMail.addAccount', (f) => f.addAccount()),
     command('exchangeMail.removeAccount', (f, arg?: AccountArgument) => f.removeAccount(arg)),
+    command('exchangeMail.addSharedMailbox', (f, arg?: AccountArgument, address?: string) => f.addSharedMailbox(arg, address)),
+    command('exchangeMail.removeSharedMailbox', (f, node?: AccountNode) => f.removeSharedMailbox(node)),
     command('exchangeMail.signIn', (f, arg?: AccountArgument) => f.signIn(arg)),
     command('exchangeMail.signOut', (f, arg?: AccountArgument) => f.signOut(arg)),
     command('exchangeMail.testConnection', (f, arg?: AccountArgument, protocol?: ProtocolArgument | unknown[]) => f.testConnection(arg, option(protocol))),

@@ -12,6 +12,7 @@ import { createAuthPorts } from './ui/accounts/auth-ports';
 import { AccountArgument } from './ui/accounts/pick-account';
 import { removeAccount } from './ui/accounts/remove-account';
 import { reportSettingsProblems } from './ui/accounts/settings-problems';
+import { addSharedMailbox, removeSharedMailbox } from './ui/accounts/shared-mailboxes';
 import { signIn } from './ui/accounts/sign-in';
 import { SignIns } from './ui/accounts/sign-ins';
 import { signOut } from './ui/accounts/sign-out';
@@ -29,6 +30,7 @@ import { MessageDocuments } from './ui/mailbox/message-documents';
 import { UnreadStatusBar } from './ui/mailbox/unread-status-bar';
 import { sendDocumentCommand, SendScope } from './ui/send/send-document';
 import type { LoadMoreNode, MailboxErrorNode, MessageNode } from './ui/tree/mail-nodes';
+import type { AccountNode } from './ui/tree/account-nodes';
 import { MailboxesTree, TreeNode } from './ui/tree/mailboxes-tree';
 
 export type Features = ReturnType<typeof startFeatures>;
@@ -62,6 +64,8 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
     signInFromTree,
     addAccount: () => addAccount(accounts),
     removeAccount: (arg?: AccountArgument) => removeAccount(accounts, arg),
+    addSharedMailbox: (arg?: AccountArgument, address?: string) => addSharedMailbox(settings, arg, address),
+    removeSharedMailbox: (node?: AccountNode) => removeSharedMailbox(settings, node),
     signIn: (arg?: AccountArgument) => signIn(accounts, arg),
     signOut: (arg?: AccountArgument) => signOut(accounts, arg),
     testConnection: (arg?: AccountArgument, protocol?: ProtocolArgument) => testConnectionCommand(accounts, arg, protocol),

@@ -39,6 +39,8 @@ export interface AccountSetting {
   certificateThumbprint?: string;
   vscodeProvider?: VsCodeProvider;
   sentCopy?: SentCopy;
+  /** Other mailboxes this sign-in opens: shared ones the user has FullAccess to, or (app-only) the app has a mailbox permission on. */
+  sharedMailboxes?: string[];
 }
 
 export interface Account {
@@ -59,6 +61,13 @@ export interface Account {
   certificateThumbprint?: string;
   vscodeProvider: VsCodeProvider;
   sentCopy: SentCopy;
+  /** The shared mailboxes the account's sign-in also opens (see ./mailboxes). */
+  sharedMailboxes: string[];
+  /**
+   * Set on a shared mailbox (./mailboxes): the account whose sign-in opens it. Its token and
+   * secrets are that account's; the mailbox is the XOAUTH2 user for IMAP and POP.
+   */
+  openedBy?: Account;
 }
 
 export interface AccountProblem {
@@ -186,6 +195,8 @@ export function parseAccount(setting: unknown): { account: Account } | { problem
   report('vscodeProvider', oneOf(['microsoft', 'microsoft-sovereign-cloud'], vscodeProvider));
   const sentCopy = setting.sentCopy ?? 'auto';
   report('sentCopy', oneOf(['auto', 'always', 'never'], sentCopy));
+  const sharedMailboxes = setting.sharedMailboxes ?? [];
+  report('sharedMailboxes', checkSharedMailboxes(sharedMailboxes, setting.address));
 
   // What each mode needs beyond the common fields.
   if (authMode === 'client-credentials') {
@@ -225,8 +236,22 @@ export function parseAccount(setting: unknown): { account: Account } | { problem
       certificateThumbprint: setting.credential === 'certificate' ? normalizeThumbprint(setting.certificateThumbprint as string) : undefined,
       vscodeProvider: vscodeProvider as VsCodeProvider,
       sentCopy: sentCopy as SentCopy,
+      sharedMailboxes: (sharedMailboxes as string[]).map((m) => m.trim()),
     },
   };
+}
+
+/** Addresses, each once, none the account's own. */
+function checkSharedMailboxes(value: unknown, own: unknown): string | undefined {
+  if (!Array.isArray(value)) return `must be a list of mailbox addresses such as ["support@contoso.com"] (got ${shown(value)})`;
+  const seen = new Set<string>([typeof own === 'string' ? own.trim().toLowerCase() : '']);
+  for (const entry of value) {
+    if (checkEmail(typeof entry === 'string' ? entry.trim() : entry)) return `must list mailbox addresses such as "support@contoso.com" (got ${shown(entry)})`;
+    const key = (entry as string).trim().toLowerCase();
+    if (seen.has(key)) return `must list other mailboxes than the account's own, each once (got ${shown(entry)} twice or as the account's address)`;
+    seen.add(key);
+  }
+  return undefined;
 }
 
 /**

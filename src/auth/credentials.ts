@@ -7,6 +7,8 @@ export interface CredentialsOptions {
   signal?: AbortSignal;
   /** Sees each token handed out, e.g. to explain a refusal from its claims later. */
   onToken?: (token: AccessToken) => void;
+  /** The XOAUTH2 user when it is not the token's own: a shared mailbox opened with the user's token. */
+  user?: string;
 }
 
 /**
@@ -17,6 +19,6 @@ export function credentialsFrom(source: TokenSource, protocol: Protocol, options
   return async (request) => {
     const token = await source.getToken({ protocol, interactive: options.interactive, forceRefresh: request?.renew, signal: options.signal });
     options.onToken?.(token);
-    return { user: token.user, accessToken: token.accessToken };
+    return { user: options.user ?? token.user, accessToken: token.accessToken };
   };
 }

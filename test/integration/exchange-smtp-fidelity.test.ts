@@ -9,9 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { connect as connectTcp, Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { appByKey, EXCHANGE_APP_AUDIENCE } from '../sandbox/directory';
 import { sandbox } from './sandbox';
+import { withImapflow } from './sandbox-imapflow';
 
 const ALICE = 'alice@contoso.test';
 const BOB = 'bob@contoso.test';
@@ -125,17 +126,7 @@ async function submit(wire: Wire, envelopeFrom: string, to: string, text: string
   return replies;
 }
 
-async function imap<T>(user: string, use: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const { host, port } = sandbox().info.imap.exchange;
-  const client = new ImapFlow({ host, port, secure: true, tls: { ca: readFileSync(sandbox().info.caFile) }, auth: { user, accessToken: delegated(user) }, logger: false });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.logout();
-  }
-}
+const imap = <T>(user: string, use: (client: ImapFlow) => Promise<T>): Promise<T> => withImapflow({ user, accessToken: delegated(user) }, use);
 
 /** The messages in a folder whose subject holds `subject`: their source and flags. */
 function found(user: string, folder: string, subject: string): Promise<{ source: string; flags: string[] }[]> {

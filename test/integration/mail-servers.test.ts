@@ -103,7 +103,10 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
     }
   }
 
-  /** POP3 over implicit TLS with AUTH XOAUTH2; resolves with the server's final reply line. */
+  /**
+   * POP3 over implicit TLS with AUTH XOAUTH2 in two steps, as Exchange requires (one line with
+   * the response is a protocol error there); resolves with the server's final reply line.
+   */
   function pop3Auth(user: string, accessToken: string): Promise<string> {
     const payload = Buffer.from(`user=${user}\x01auth=Bearer ${accessToken}\x01\x01`).toString('base64');
     return new Promise((resolve, reject) => {
@@ -119,9 +122,9 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
           buffer = buffer.slice(end + 2);
           if (!greeted) {
             greeted = true;
-            socket.write(`AUTH XOAUTH2 ${payload}\r\n`);
-          } else if (line.startsWith('+ ')) {
-            socket.write('\r\n'); // XOAUTH2's error challenge: an empty reply ends the exchange
+            socket.write('AUTH XOAUTH2\r\n');
+          } else if (line === '+ ') {
+            socket.write(`${payload}\r\n`);
           } else {
             socket.end('QUIT\r\n');
             resolve(line);

@@ -38,6 +38,11 @@ export interface User {
   tenantId: string;
   /** A shared mailbox has no sign-in of its own; apps and delegates reach it. */
   shared?: boolean;
+  /**
+   * Mailboxes this user holds FullAccess on (`Add-MailboxPermission -Identity <mailbox> -User <user>
+   * -AccessRights FullAccess`): over IMAP and POP they open them with their own delegated token.
+   */
+  fullAccess?: string[];
   /** Mailboxes this user may send as (`Add-RecipientPermission <mailbox> -Trustee <user> -AccessRights SendAs`). */
   sendAs?: string[];
 }
@@ -75,7 +80,7 @@ export const TENANTS: Tenant[] = [
 
 export const USERS: User[] = [
   { upn: 'alice@contoso.test', displayName: 'Alice Lindqvist', oid: 'a11ce000-0000-4000-8000-000000000001', tenantId: CONTOSO_TENANT_ID,
-    sendAs: ['shared@contoso.test'] },
+    fullAccess: ['shared@contoso.test'], sendAs: ['shared@contoso.test'] },
   { upn: 'bob@contoso.test', displayName: 'Bob Okafor', oid: 'b0b00000-0000-4000-8000-000000000002', tenantId: CONTOSO_TENANT_ID },
   { upn: 'shared@contoso.test', displayName: 'Contoso Shared', oid: '5a4ed000-0000-4000-8000-000000000003', tenantId: CONTOSO_TENANT_ID, shared: true },
   { upn: 'carol@outlook.test', displayName: 'Carol Personal', oid: 'ca401000-0000-4000-8000-000000000004', tenantId: CONSUMERS_TENANT_ID },
@@ -131,6 +136,21 @@ export const APPS: AppRegistration[] = [
 export function findUser(address: string): User | undefined {
   const wanted = address.toLowerCase();
   return USERS.find((u) => u.upn === wanted);
+}
+
+/** Whether `person` holds FullAccess on `mailbox`; addresses compare in any case, as Exchange's do. */
+export function holdsFullAccess(person: string, mailbox: string): boolean {
+  return mayUse(findUser(person)?.fullAccess, mailbox);
+}
+
+/** Whether `person` holds SendAs on `mailbox`. */
+export function holdsSendAs(person: string, mailbox: string): boolean {
+  return mayUse(findUser(person)?.sendAs, mailbox);
+}
+
+function mayUse(mailboxes: string[] | undefined, mailbox: string): boolean {
+  const wanted = mailbox.toLowerCase();
+  return (mailboxes ?? []).some((m) => m.toLowerCase() === wanted);
 }
 
 export function findApp(clientId: string): AppRegistration | undefined {

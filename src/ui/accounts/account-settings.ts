@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Account, AccountEntry, AccountSetting, describeProblem, parseAccounts } from '../../accounts/account';
+import { sharedMailboxesOf } from '../../accounts/mailboxes';
 
 const SECTION = 'exchangeMail';
 const KEY = 'accounts';
@@ -36,8 +37,14 @@ export class AccountSettings implements vscode.Disposable {
     return this.entries().flatMap((e) => (e.valid ? [e.account] : []));
   }
 
+  /** Every mailbox the accounts open: each account's own, then its shared ones (../accounts/mailboxes). */
+  mailboxes(): Account[] {
+    return this.accounts().flatMap((a) => [a, ...sharedMailboxesOf(a)]);
+  }
+
+  /** An account, or a shared mailbox, by id. */
   find(id: string): Account | undefined {
-    return this.accounts().find((a) => a.id === id);
+    return this.mailboxes().find((a) => a.id === id);
   }
 
   /** Each problem as one line naming the account and the field. */
@@ -59,6 +66,19 @@ export class AccountSettings implements vscode.Disposable {
     const index = address(current[entry.index]) === wanted ? entry.index : current.findIndex((s) => wanted !== '' && address(s) === wanted);
     if (index < 0) return;
     await this.write(current.filter((_, i) => i !== index));
+  }
+
+  /** Writes the account's `sharedMailboxes` into its entry in settings, leaving every other field as the user wrote it. */
+  async setSharedMailboxes(account: Account, mailboxes: string[]): Promise<void> {
+    const current = this.raw();
+    if (!Array.isArray(current)) return;
+    const index = current.findIndex((s) => typeof s === 'object' && s !== null
+      && String((s as { address?: unknown }).address ?? '').trim().toLowerCase() === account.id);
+    if (index < 0) return;
+    const entry = { ...(current[index] as Record<string, unknown>) };
+    if (mailboxes.length) entry.sharedMailboxes = mailboxes;
+    else delete entry.sharedMailboxes;
+    await this.write(current.map((s, i) => (i === index ? entry : s)));
   }
 
   private async write(value: unknown[]): Promise<void> {

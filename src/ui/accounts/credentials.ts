@@ -2,13 +2,16 @@ import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import { appSecretOf } from '../../accounts/auth-modes';
 import { readPrivateKeyFile } from '../../accounts/fields';
+import { signInOf } from '../../accounts/mailboxes';
 import { secretKeys } from '../../auth/token-source';
 
 /**
  * The app's own secret for web-app and client-credentials accounts, asked for when SecretStorage
  * does not have it (an account written by hand, or a secret removed). False when the user cancelled.
  */
-export async function ensureCredentials(account: Account, secrets: vscode.SecretStorage): Promise<boolean> {
+export async function ensureCredentials(mailbox: Account, secrets: vscode.SecretStorage): Promise<boolean> {
+  // A shared mailbox uses its account's secret.
+  const account = signInOf(mailbox);
   const needed = appSecretOf(account);
   if (!needed) return true;
   const key = secretKeys[needed](account.id);

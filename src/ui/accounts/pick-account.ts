@@ -17,7 +17,8 @@ export async function pickAccount(settings: AccountSettings, argument: AccountAr
   const accounts = settings.accounts();
   const id = idOf(argument);
   if (id) {
-    const account = accounts.find((a) => a.id === id);
+    // A shared mailbox's node names the mailbox: Test Connection and Check POP3 test it.
+    const account = settings.find(id);
     if (!account) void vscode.window.showErrorMessage(`There is no valid Exchange Mail account ${id}.`);
     return account;
   }

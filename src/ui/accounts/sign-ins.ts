@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import { toAuthSettings } from '../../accounts/auth-settings';
+import { signInOf } from '../../accounts/mailboxes';
 import type { AuthPorts } from '../../auth/ports';
 import type { AccessToken, TokenSource } from '../../auth/token-source';
 import { loadCore } from '../bundle-loader';
@@ -24,7 +25,9 @@ export class SignIns implements vscode.Disposable {
 
   constructor(private readonly ports: AuthPorts) {}
 
-  source(account: Account): TokenSource {
+  /** The token source of the account's sign-in (a shared mailbox's is its account's). */
+  source(mailbox: Account): TokenSource {
+    const account = signInOf(mailbox);
     const settings = toAuthSettings(account);
     const key = JSON.stringify(settings);
     const kept = this.sources.get(account.id);
@@ -52,7 +55,7 @@ export class SignIns implements vscode.Disposable {
       signedIn = true;
       return token;
     } finally {
-      this.changed.fire({ accountId: account.id, signedIn });
+      this.changed.fire({ accountId: signInOf(account).id, signedIn });
     }
   }
 
@@ -60,7 +63,7 @@ export class SignIns implements vscode.Disposable {
     try {
       await this.source(account).signOut();
     } finally {
-      this.changed.fire({ accountId: account.id, signedIn: false });
+      this.changed.fire({ accountId: signInOf(account).id, signedIn: false });
     }
   }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import { toMailServer } from '../../accounts/mail-server';
+import { signInOf, xoauth2UserFor } from '../../accounts/mailboxes';
 import type { ImapSession } from '../../mail/imap/session';
 import type { MailLog } from '../../mail/server';
 import type { AccountSettings } from '../accounts/account-settings';
@@ -61,7 +62,7 @@ export class AccountSessions implements vscode.Disposable {
     const session = new (loadCore().ImapSession)({
       server,
       // Browsing never pops up a sign-in: the tree offers Sign In instead.
-      credentials: credentialsFrom(source, 'imap', { interactive: false }),
+      credentials: credentialsFrom(source, 'imap', { interactive: false, user: xoauth2UserFor(account, 'imap') }),
       log: this.log,
     });
     this.sessions.set(account.id, { key, account, session });
@@ -74,11 +75,12 @@ export class AccountSessions implements vscode.Disposable {
     return this.sessions.get(accountId)?.session;
   }
 
+  /** The account's own mailbox and the shared ones its sign-in opens go together. */
   private async signInChanged(change: SignInChange): Promise<void> {
-    const kept = this.sessions.get(change.accountId);
-    const signedIn = change.signedIn ?? (kept ? await this.signIns.isSignedIn(kept.account) : undefined);
-    if (signedIn === false) await this.close(change.accountId);
-    if (change.signedIn) this.signedIn.fire(change.accountId);
+    const opened = [...this.sessions.values()].filter((k) => signInOf(k.account).id === change.accountId);
+    const signedIn = change.signedIn ?? (opened[0] ? await this.signIns.isSignedIn(opened[0].account) : undefined);
+    if (signedIn === false) await Promise.all(opened.map((k) => this.close(k.account.id)));
+    if (change.signedIn) for (const id of new Set([change.accountId, ...opened.map((k) => k.account.id)])) this.signedIn.fire(id);
   }
 
   private async closeSignedOut(): Promise<void> {

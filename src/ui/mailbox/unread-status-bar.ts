@@ -2,11 +2,14 @@ import * as vscode from 'vscode';
 import type { AccountSettings } from '../accounts/account-settings';
 import type { MailboxModel } from './mailbox-model';
 
+const SHARED_SETTING = 'exchangeMail.statusBar.sharedMailboxes';
+
 /**
  * `$(mail) alice@contoso.test: 7 unread` in the status bar: the Inbox unread count of each
  * account with an open session, kept current by the session's IDLE watch (or polling) without
  * the user doing anything. With several accounts it shows the sum, and each in the tooltip.
- * Clicking it shows the Mailboxes view. Hidden until a count is known.
+ * Clicking it shows the Mailboxes view. Hidden until a count is known. Shared mailboxes count
+ * only with `exchangeMail.statusBar.sharedMailboxes`: their mail is usually the team's, not yours.
  */
 export class UnreadStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -16,7 +19,13 @@ export class UnreadStatusBar implements vscode.Disposable {
     this.item = vscode.window.createStatusBarItem('exchangeMail.unread', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Exchange Mail: Unread Mail';
     this.item.command = { title: 'Show Mailboxes', command: 'exchangeMail.mailboxes.focus' };
-    this.subscriptions = [mail.onDidChangeInboxUnread(() => this.update()), settings.onDidChange(() => this.update())];
+    this.subscriptions = [
+      mail.onDidChangeInboxUnread(() => this.update()),
+      settings.onDidChange(() => this.update()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SHARED_SETTING)) this.update();
+      }),
+    ];
   }
 
   /** What the item says now; empty while hidden. */
@@ -26,7 +35,9 @@ export class UnreadStatusBar implements vscode.Disposable {
 
   private update(): void {
     const counts = this.mail.inboxUnread();
-    const shown = this.settings.accounts().flatMap((a) => (counts.has(a.id) ? [{ address: a.address, unread: counts.get(a.id)! }] : []));
+    const withShared = vscode.workspace.getConfiguration().get<boolean>(SHARED_SETTING, false);
+    const mailboxes = withShared ? this.settings.mailboxes() : this.settings.accounts();
+    const shown = mailboxes.flatMap((a) => (counts.has(a.id) ? [{ address: a.address, unread: counts.get(a.id)! }] : []));
     if (shown.length === 0) {
       this.item.hide();
       this.item.text = '';

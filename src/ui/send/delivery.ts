@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import { toMailServer } from '../../accounts/mail-server';
+import { signInOf, xoauth2UserFor } from '../../accounts/mailboxes';
 import type { AccessToken } from '../../auth/token-source';
 import { ErrorAction, ExplainedError } from '../../errors';
 import type { DraftMessage } from '../../mail/compose';
@@ -69,9 +70,10 @@ async function sendWithProgress(context: SendCommandContext, account: Account, s
     (progress, cancellation) => {
       const controller = new AbortController();
       cancellation.onCancellationRequested(() => controller.abort());
-      progress.report({ message: `signing in as ${account.address}…` });
+      progress.report({ message: `signing in as ${signInOf(account).address}…` });
+      // Sending as a shared mailbox: the signed-in user authenticates (the app as the mailbox), From is the mailbox.
       const credentials = credentialsFrom(source, 'smtp', {
-        interactive: true, signal: controller.signal,
+        interactive: true, signal: controller.signal, user: xoauth2UserFor(account, 'smtp'),
         onToken: (token) => {
           onToken(token);
           progress.report({ message: `${formatSize(draft.sizeBytes)} through ${server.host}…` });

@@ -91,7 +91,8 @@ async function compose(context: SendCommandContext, source: Source, prompts: Sen
     asAttachment: vscode.workspace.getConfiguration('exchangeMail.send', document.uri).get<boolean>('asAttachment', false),
   });
   checkFrontMatter(composed.headers);
-  const accounts = context.settings.accounts();
+  // Each account's own address, then the shared mailboxes it may send as.
+  const accounts = context.settings.mailboxes();
   let sender: Sender | 'cancelled';
   if (composed.headers.from) sender = senderFromFrontMatter(core.validateSender(composed.headers.from), accounts);
   else sender = await chooseSender(accounts, context.memento, prompts);

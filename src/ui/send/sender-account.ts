@@ -1,7 +1,8 @@
 /**
- * Which account sends: the one the front matter names in `from:`, else the only account that
- * sends mail, else the user's pick with the last one used first. The last sender is remembered
- * in globalState (an account id, not a secret).
+ * Which address sends: the one the front matter names in `from:`, else the only one that can,
+ * else the user's pick with the last one used first. The addresses are the accounts' own and
+ * their shared mailboxes' (sent as with the account's sign-in: SendAs, see ../../accounts/mailboxes).
+ * The last sender is remembered in globalState (an account or mailbox id, not a secret).
  */
 import type * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
@@ -12,6 +13,7 @@ import type { SendPrompts } from './send-prompts';
 const LAST_SENDER_KEY = 'exchangeMail.send.lastAccount';
 
 export interface Sender {
+  /** The account, or the shared mailbox, whose address is the From. */
   account: Account;
   /** The From address: the account's, with the display name the front matter gave, if any. */
   from: MailAddress;
@@ -42,11 +44,13 @@ function noSmtpAccount(accounts: Account[]): ExplainedError {
  * when it is not one of the user's accounts or does not send mail.
  */
 export function senderFromFrontMatter(from: MailAddress, accounts: Account[]): Sender {
-  const account = accounts.find((a) => a.id === from.address.toLowerCase());
+  // Accounts come before shared mailboxes: an address that is both is sent from its own account.
+  const account = accounts.find((a) => a.address.toLowerCase() === from.address.toLowerCase());
   if (!account) {
-    const yours = accounts.length ? ` Your accounts: ${accounts.map((a) => a.address).join(', ')}.` : '';
-    throw new ExplainedError(`The front matter says "from: ${from.address}", which is not one of your Exchange Mail accounts.${yours}`,
-      `Change \`from:\` to one of your accounts, remove it to choose the account when sending, or add ${from.address} with "Exchange Mail: Add Account…".`,
+    const yours = accounts.length ? ` Your addresses: ${accounts.map((a) => a.address).join(', ')}.` : '';
+    throw new ExplainedError(`The front matter says "from: ${from.address}", which is not one of your Exchange Mail accounts or shared mailboxes.${yours}`,
+      `Change \`from:\` to one of your addresses, or remove it to choose when sending. If ${from.address} is a shared mailbox you may send as `
+        + '(SendAs), add it to your account with "Exchange Mail: Add Shared Mailbox…"; if it is a mailbox of its own, add it with "Exchange Mail: Add Account…".',
       { code: 'unknown-sender' });
   }
   if (!account.protocols.includes('smtp')) {

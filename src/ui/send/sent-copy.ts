@@ -6,6 +6,7 @@
  */
 import type { Account } from '../../accounts/account';
 import { toMailServer } from '../../accounts/mail-server';
+import { xoauth2UserFor } from '../../accounts/mailboxes';
 import type { MailLog } from '../../mail/server';
 import { loadCore } from '../bundle-loader';
 import type { SignIns } from '../accounts/sign-ins';
@@ -33,7 +34,7 @@ export function imapSentFolder(signIns: SignIns, log: MailLog): SentFolder {
       const source = signIns.source(account);
       const session = new core.ImapSession({
         server: toMailServer(account, 'imap'),
-        credentials: credentialsFrom(source, 'imap', { interactive: true }),
+        credentials: credentialsFrom(source, 'imap', { interactive: true, user: xoauth2UserFor(account, 'imap') }),
         log,
       });
       try {

@@ -9,7 +9,10 @@ export type AccountState = 'signedIn' | 'signedOut' | 'invalid';
 
 const STATE_TEXT: Record<AccountState, string> = { signedIn: 'signed in', signedOut: 'not signed in', invalid: 'invalid settings' };
 
-/** An account of the Mailboxes view: one entry of `exchangeMail.accounts`, valid or not. */
+/**
+ * An account of the Mailboxes view: one entry of `exchangeMail.accounts`, valid or not, or one
+ * of its shared mailboxes (its `account` then has `openedBy`), shown right after it.
+ */
 export class AccountNode {
   readonly kind = 'account';
   /** `showsMail`: the view lists the account's folders (or why not) under it. */
@@ -17,6 +20,11 @@ export class AccountNode {
 
   get account(): Account | undefined {
     return this.entry.valid ? this.entry.account : undefined;
+  }
+
+  /** The account whose sign-in opens this shared mailbox; undefined for an account's own. */
+  get openedBy(): Account | undefined {
+    return this.account?.openedBy;
   }
 
   get label(): string {
@@ -28,14 +36,15 @@ export class AccountNode {
   toTreeItem(): vscode.TreeItem {
     const hasChildren = !this.entry.valid || this.showsMail;
     const item = new vscode.TreeItem(this.label, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const owner = this.openedBy;
     item.id = this.entry.valid ? `account:${this.entry.account.id}` : `account#${this.entry.index}`;
-    item.description = STATE_TEXT[this.state];
-    item.contextValue = `account.${this.state}`;
+    item.description = owner ? `shared · ${owner.address}` : STATE_TEXT[this.state];
+    item.contextValue = owner ? `sharedMailbox.${this.state}` : `account.${this.state}`;
     item.iconPath = this.state === 'invalid'
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-      : new vscode.ThemeIcon(this.state === 'signedIn' ? 'account' : 'circle-large-outline');
+      : owner ? new vscode.ThemeIcon('organization') : new vscode.ThemeIcon(this.state === 'signedIn' ? 'account' : 'circle-large-outline');
     item.tooltip = this.tooltip();
-    item.accessibilityInformation = { label: `${this.label}, ${STATE_TEXT[this.state]}` };
+    item.accessibilityInformation = { label: owner ? `${this.label}, shared mailbox opened by ${owner.address}` : `${this.label}, ${STATE_TEXT[this.state]}` };
     return item;
   }
 
@@ -47,6 +56,10 @@ export class AccountNode {
       return md;
     }
     const a = this.entry.account;
+    if (a.openedBy) {
+      md.appendMarkdown(`Shared mailbox, opened with the sign-in of ${escape(a.openedBy.address)}`
+        + `${a.authMode === 'client-credentials' ? ' (app-only)' : ' (FullAccess)'}.\n\n`);
+    }
     md.appendMarkdown(`${PRESETS[a.preset].label} · ${AUTH_MODE_CHOICES[a.authMode].label}\n\n`);
     md.appendMarkdown(`Protocols: ${a.protocols.map((p) => PROTOCOL_NAMES[p]).join(', ')}\n\n`);
     md.appendMarkdown(`Tenant: \`${a.tenant}\` · Client ID: \`${a.clientId}\``);

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { AccountEntry } from '../../accounts/account';
+import { sharedMailboxesOf } from '../../accounts/mailboxes';
 import type { AccountSettings } from '../accounts/account-settings';
 import type { MailboxChange, MailboxModel } from '../mailbox/mailbox-model';
 import type { SignIns } from '../accounts/sign-ins';
@@ -45,7 +47,11 @@ export class MailboxesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     if (!node) {
       const entries = this.settings.entries();
       // Only maps: sessions are opened on use and closed by sign-out and settings (AccountSessions).
-      return Promise.all(entries.map(async (entry) => new AccountNode(entry,
+      // Each account is followed by the shared mailboxes its sign-in opens.
+      const withShared = entries.flatMap((entry): AccountEntry[] => (entry.valid
+        ? [entry, ...sharedMailboxesOf(entry.account).map((mailbox) => ({ ...entry, label: mailbox.address, account: mailbox }))]
+        : [entry]));
+      return Promise.all(withShared.map(async (entry) => new AccountNode(entry,
         !entry.valid ? 'invalid' : await this.signIns.isSignedIn(entry.account) ? 'signedIn' : 'signedOut', Boolean(this.mail))));
     }
     if (node instanceof AccountNode) return this.accountChildren(node);

@@ -7,9 +7,11 @@
 /** The front end named in the greeting; a real host name shape from §1 (any FQDN would do). */
 export const FRONT_END_HOST = 'AMSPR04CA0021.eurprd04.prod.outlook.com';
 
-/** §1, §17: the bracket holds the front end's FQDN, base64 of its UTF-16LE bytes. */
+/** §1, §17: the bracket holds the front end's FQDN, base64 of its UTF-16LE bytes (POP3's greeting too). */
+export const frontEndBracket = (host: string): string => `[${Buffer.from(host, 'utf16le').toString('base64')}]`;
+
 export function greeting(host = FRONT_END_HOST): string {
-  return `* OK The Microsoft Exchange IMAP4 service is ready. [${Buffer.from(host, 'utf16le').toString('base64')}]`;
+  return `* OK The Microsoft Exchange IMAP4 service is ready. ${frontEndBracket(host)}`;
 }
 
 /** §3, §4, §5, §7, §17: the current form before login (no MOVE; older front ends had it, §1, §2). */

@@ -5,7 +5,7 @@
  * (`Add-RecipientPermission -AccessRights SendAs`); an app with SMTP.SendAsApp sends as the
  * mailboxes its service principal was given permission on.
  */
-import { findApp, findUser, PROTOCOL_PERMISSIONS } from '../directory';
+import { findApp, holdsSendAs, PROTOCOL_PERMISSIONS } from '../directory';
 
 export type Submitter =
   | { kind: 'mailbox'; address: string }
@@ -14,8 +14,7 @@ export type Submitter =
 function maySendAsOne(submitter: Submitter, from: string): boolean {
   const wanted = from.toLowerCase();
   if (submitter.kind === 'mailbox') {
-    const self = submitter.address.toLowerCase();
-    return wanted === self || (findUser(self)?.sendAs ?? []).includes(wanted);
+    return wanted === submitter.address.toLowerCase() || holdsSendAs(submitter.address, wanted);
   }
   const app = findApp(submitter.clientId);
   return Boolean(app?.applicationPermissions.includes(PROTOCOL_PERMISSIONS.smtp.application) && app.mailboxPermissions.includes(wanted));

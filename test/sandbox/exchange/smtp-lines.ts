@@ -2,7 +2,8 @@
  * SMTP's framing, read on demand: CRLF lines (bounded), exact byte counts (BDAT) and the DATA
  * body up to `<CRLF>.<CRLF>` (dot-unstuffed, kept only up to a bound and counted beyond it).
  * One reader per socket; `switchTo` moves it onto the TLS socket after STARTTLS and drops what
- * was read ahead in clear, so nothing injected before the handshake counts after it.
+ * was read ahead in clear, so nothing injected before the handshake counts after it. The POP3
+ * front reads its lines before login with it too, then `release`s the socket to a plain pipe.
  */
 import { Socket } from 'node:net';
 
@@ -47,6 +48,18 @@ export class SmtpLines {
     this.buffer = Buffer.alloc(0);
     socket.on('data', this.onData);
     for (const event of ['end', 'close', 'error']) socket.on(event, this.onEnd);
+  }
+
+  /**
+   * Stops reading the socket and hands back what was read ahead. The next reader must attach in
+   * the same tick (a flowing socket without a reader drops data); `pipe` resumes a paused one.
+   */
+  release(): Buffer {
+    for (const event of ['end', 'close', 'error']) this.socket.off(event, this.onEnd);
+    this.socket.off('data', this.onData);
+    const ahead = this.buffer;
+    this.buffer = Buffer.alloc(0);
+    return ahead;
   }
 
   /** The next line without its CRLF, or undefined when the peer has gone. */

@@ -1,8 +1,9 @@
 /**
  * The sandbox's mail servers: a local stand-in for Exchange Online's IMAP, POP3 and SMTP that
- * accept only valid OAuth2 bearer tokens over SASL XOAUTH2. Dovecot serves IMAP (two profiles)
- * and POP3 over implicit TLS; submission is the Exchange SMTP front, which relays to Postfix on
- * an internal port; every login is judged by the token check against the sandbox directory.
+ * accept only valid OAuth2 bearer tokens over SASL XOAUTH2. Dovecot keeps the mailboxes and serves
+ * IMAP (two profiles) and POP3 over implicit TLS, the exchange IMAP profile and POP3 behind the
+ * Exchange fronts; submission is the Exchange SMTP front, which relays to Postfix on an internal
+ * port; every login is judged by the token check against the sandbox directory.
  * See test/sandbox/README.md.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { SandboxCertificates } from '../certificates';
 import { MailActivity } from '../exchange/activity';
 import { MailFaults } from '../exchange/faults';
 import { startImapFront } from '../exchange/imap-front';
+import { startPop3Front } from '../exchange/pop3-front';
 import { startSmtpFront } from '../exchange/smtp-front';
 import { DovecotPaths, MailUser, startDovecot } from './dovecot';
 import { ensureMailPackages, missingMailPackages } from './install';
@@ -45,6 +47,7 @@ export interface MailPorts {
 export interface MailServers {
   /** `exchange` is the Exchange IMAP front before a Dovecot instance on an internal port; `modern` is Dovecot itself. */
   imap: { exchange: Endpoint; modern: Endpoint };
+  /** The Exchange POP3 front; Dovecot's POP3 listens behind it on an internal port. */
   pop3: Endpoint;
   /** The Exchange SMTP front; Postfix listens behind it on an internal port. */
   smtp: Endpoint;
@@ -111,8 +114,8 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
   writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
   const tokenCheck = { node: process.execPath, script: tokenCheckScript, settingsFile };
 
-  // Postfix and Dovecot's exchange IMAP listen on internal ports, behind the Exchange fronts.
-  const [postfixPort, dovecotExchangePort, ...free] = await freePorts(options.ports ? 2 : 6);
+  // Postfix and Dovecot's exchange IMAP and POP3 listen on internal ports, behind the Exchange fronts.
+  const [postfixPort, dovecotExchangePort, dovecotPop3Port, ...free] = await freePorts(options.ports ? 3 : 7);
   const [exchangePort, modernPort, pop3Port, smtpPort] = options.ports
     ? [options.ports.imapExchange, options.ports.imapModern, options.ports.pop3, options.ports.smtp]
     : free as [number, number, number, number];
@@ -127,7 +130,7 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
     // Postfix reaches Dovecot's sockets only when a client authenticates or mail is delivered,
     // so all three start at once.
     const results = await Promise.allSettled([
-      startDovecot({ profile: 'exchange', configFile: join(mailDir, 'config', 'dovecot-exchange.conf'), imapPort: dovecotExchangePort!, pop3Port,
+      startDovecot({ profile: 'exchange', configFile: join(mailDir, 'config', 'dovecot-exchange.conf'), imapPort: dovecotExchangePort!, pop3Port: dovecotPop3Port!,
         logFile: join(mailDir, 'log', 'dovecot-exchange.log') }, paths, options.certificates, user, tokenCheck),
       startDovecot({ profile: 'modern', configFile: join(mailDir, 'config', 'dovecot-modern.conf'), imapPort: modernPort,
         logFile: join(mailDir, 'log', 'dovecot-modern.log') }, paths, options.certificates, user, tokenCheck),
@@ -141,6 +144,7 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
       keepSentCopy: (mailbox, message) => saveToSentItems(paths.mailboxesDir, user, mailbox, message),
     }));
     started.push(await startImapFront({ upstream: endpoint(dovecotExchangePort!), certificates: options.certificates, faults, activity, port: exchangePort }));
+    started.push(await startPop3Front({ upstream: endpoint(dovecotPop3Port!), certificates: options.certificates, port: pop3Port }));
   } catch (error) {
     await stopAll();
     throw error;

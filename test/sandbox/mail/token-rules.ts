@@ -8,7 +8,7 @@ import { createPublicKey, createVerify, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  EXCHANGE_APP_AUDIENCE, EXCHANGE_DELEGATED_AUDIENCE, findApp, findUser, Protocol, PROTOCOL_PERMISSIONS,
+  EXCHANGE_APP_AUDIENCE, EXCHANGE_DELEGATED_AUDIENCE, findApp, findUser, holdsFullAccess, Protocol, PROTOCOL_PERMISSIONS,
 } from '../directory';
 
 export interface Login {
@@ -105,12 +105,24 @@ function checkDelegated(claims: Claims, login: Login, tenantId: string): string 
   if (!scp.includes(wanted)) refuse(`scp lacks ${wanted} (scp: ${scp.join(' ') || 'empty'})`);
   const signedIn = text(claims, 'upn') ?? text(claims, 'preferred_username') ?? text(claims, 'unique_name');
   if (!signedIn) refuse('delegated token has no upn or preferred_username');
-  if (signedIn.toLowerCase() !== login.user.toLowerCase()) {
-    refuse(`token is for ${signedIn}, but the login is for ${login.user}`);
-  }
+  const delegation = delegatedAccess(signedIn, login);
   const tid = text(claims, 'tid');
   if (tid !== tenantId) refuse(`tid ${tid ?? 'missing'} is not ${login.user}'s tenant ${tenantId}`);
-  return `delegated token of ${signedIn} with ${wanted}`;
+  return `delegated token of ${signedIn} with ${wanted}${delegation}`;
+}
+
+/**
+ * Whose mailbox a delegated token opens. Its own user's, always; over IMAP and POP also a mailbox
+ * that user holds FullAccess on (a shared mailbox's address as the SASL user, the delegate's own
+ * token). SMTP signs in only as the token's user: sending for a shared mailbox is SendAs, judged
+ * on `From:` after the data. Returns what the log adds to the acceptance.
+ */
+function delegatedAccess(signedIn: string, login: Login): string {
+  if (signedIn.toLowerCase() === login.user.toLowerCase()) return '';
+  const mismatch = `token is for ${signedIn}, but the login is for ${login.user}`;
+  if (login.protocol === 'smtp') refuse(`${mismatch}: SMTP signs in only as the token's own user (FullAccess does not apply)`);
+  if (!holdsFullAccess(signedIn, login.user)) refuse(`${mismatch}: ${signedIn} has no FullAccess on ${login.user}`);
+  return `, FullAccess on ${login.user}`;
 }
 
 function checkAppOnly(claims: Claims, login: Login, tenantId: string): string {

@@ -1,0 +1,38 @@
+/**
+ * The mailboxes one sign-in opens: the account's own, then each of its shared mailboxes. Exchange
+ * lets a person with FullAccess open a shared mailbox with their own delegated token (the shared
+ * address as XOAUTH2 `user=`, for IMAP and POP), and an app with a mailbox permission open any
+ * such mailbox with its one app-only token. A shared mailbox is handled as an account of its own
+ * (its id names it in the view, its sessions and its documents), `openedBy` the account whose
+ * token and secrets it uses.
+ */
+import type { Account } from './account';
+import type { Protocol } from '../mail/server';
+
+/** `alice@contoso.test>shared@contoso.test`: unique beside every account id (an address has no `>`). */
+export function sharedMailboxId(owner: Account, address: string): string {
+  return `${owner.id}>${address.trim().toLowerCase()}`;
+}
+
+/** The account's shared mailboxes, each as the account it is opened as. */
+export function sharedMailboxesOf(account: Account): Account[] {
+  return account.sharedMailboxes.map((address) => ({
+    ...account, id: sharedMailboxId(account, address), address, sharedMailboxes: [], openedBy: account,
+  }));
+}
+
+/** The account whose sign-in opens this mailbox: itself, or the one that shares it. */
+export function signInOf(mailbox: Account): Account {
+  return mailbox.openedBy ?? mailbox;
+}
+
+/**
+ * The XOAUTH2 user for a protocol: a shared mailbox for IMAP and POP; undefined (the token's own
+ * user) for SMTP with a delegated token, where Exchange takes only the signed-in user and a
+ * shared From needs SendAs. App-only tokens always name the mailbox.
+ */
+export function xoauth2UserFor(mailbox: Account, protocol: Protocol): string | undefined {
+  if (!mailbox.openedBy) return undefined;
+  if (protocol === 'smtp' && mailbox.authMode !== 'client-credentials') return undefined;
+  return mailbox.address;
+}
