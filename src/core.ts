@@ -9,7 +9,7 @@ export type { TokenSourceOptions } from './auth/token-sources';
 export type { AuthPorts, SecretStore, DeviceCodePrompt, VsCodeAuthentication, ProviderSession, GetSessionOptions } from './auth/ports';
 export { SignInCancelled } from './auth/ports';
 export { checkClaimsFit, decodeClaims, isAppOnly } from './diagnostics/claims';
-export { explainFailure, explainMailboxNotConnected } from './diagnostics/explain';
+export { explainFailure, explainMailboxNotConnected, explainSharedMailboxRefused } from './diagnostics/explain';
 export { adminSetupScript } from './diagnostics/admin-setup';
 export { formatChecklist, summaryLine, testConnection } from './diagnostics/test-connection';
 export { tokenReport } from './diagnostics/token-report';
