@@ -11,6 +11,7 @@ export { SignInCancelled } from './auth/ports';
 export { checkClaimsFit, decodeClaims, isAppOnly } from './diagnostics/claims';
 export { explainFailure, explainMailboxNotConnected, explainSharedMailboxRefused } from './diagnostics/explain';
 export { adminSetupScript } from './diagnostics/admin-setup';
+export { adminConsentUrl } from './auth/explain';
 export { formatChecklist, summaryLine, testConnection } from './diagnostics/test-connection';
 export { tokenReport } from './diagnostics/token-report';
 export { checkPop3Mailbox } from './mail/pop3';

@@ -296,7 +296,7 @@ function fromWarning(warning: ClaimWarning, failure: ProtocolFailure, context: F
     case 'wrong-audience':
       return make('wrong-audience', message,
         appOnly
-          ? `Ask for Exchange's scope: ${failure.protocol === 'smtp' ? 'https://outlook.office365.com/.default' : 'https://ps.outlook.com/.default'} (not ${describeAudience(claims)}). Check the account's appOnlyResources setting.`
+          ? `Ask for Exchange's scope: https://outlook.office365.com/.default${failure.protocol === 'smtp' ? '' : ' (or https://ps.outlook.com/.default)'} (not ${describeAudience(claims)}). Check the account's appOnlyResources setting.`
           : `Ask for Exchange's scope https://outlook.office.com/${permission.delegated} (not a Graph scope such as User.Read or Mail.Read); check the account's delegatedResource setting, then sign in again.`,
         failure, ['openSettings', 'signIn']);
     case 'missing-permission': case 'no-permissions':
