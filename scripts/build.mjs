@@ -1,18 +1,20 @@
 // Bundles the extension with esbuild: `node scripts/build.mjs` for development (source maps),
-// `--production` for the VSIX (minified, no source maps). Three bundles: dist/extension.js (what
-// activation loads: wiring and UI), dist/core.js (MSAL, IMAP, SMTP, POP3, parsing), which the
-// first command that needs it loads through src/ui/core-loader.ts, and dist/body-worker.js, the
+// `--production` for the VSIX (minified, no source maps). Four bundles: dist/extension.js (what
+// activation loads: the log, the view and each command's name), dist/features.js (the UI's
+// features: commands, the view's tree, message tabs, the status bar), which the first command or
+// the view's first render loads, dist/core.js (MSAL, IMAP, SMTP, POP3, parsing), which the first
+// use that needs it loads (both through src/ui/bundle-loader.ts), and dist/body-worker.js, the
 // thread that encodes message bodies and renders Markdown (src/mail/compose/body-encoder.ts starts it).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './lib/setup.mjs';
 
-/** Leaves `require('../core')` in the extension bundle, pointing at the core bundle beside it. */
-const coreIsSeparate = {
-  name: 'core-is-separate',
+/** Leaves `require('../core')` and `require('../features')` in a bundle, pointing at the bundle of that name beside it. */
+const lazyBundles = {
+  name: 'lazy-bundles',
   setup(b) {
-    b.onResolve({ filter: /^\.\.?\/(\.\.\/)*core$/ }, () => ({ path: './core.js', external: true }));
+    b.onResolve({ filter: /^\.\.?\/(\.\.\/)*(core|features)$/ }, (args) => ({ path: `./${args.path.split('/').pop()}.js`, external: true }));
   },
 };
 
@@ -29,7 +31,8 @@ export async function bundle({ production }) {
     logLevel: 'warning',
   };
   await Promise.all([
-    build({ ...common, entryPoints: [join(root, 'src', 'extension.ts')], outfile: join(root, 'dist', 'extension.js'), plugins: [coreIsSeparate] }),
+    build({ ...common, entryPoints: [join(root, 'src', 'extension.ts')], outfile: join(root, 'dist', 'extension.js'), plugins: [lazyBundles] }),
+    build({ ...common, entryPoints: [join(root, 'src', 'features.ts')], outfile: join(root, 'dist', 'features.js'), plugins: [lazyBundles] }),
     build({ ...common, entryPoints: [join(root, 'src', 'core.ts')], outfile: join(root, 'dist', 'core.js') }),
     build({ ...common, entryPoints: [join(root, 'src', 'mail', 'compose', 'body-worker.ts')], outfile: join(root, 'dist', 'body-worker.js') }),
   ]);

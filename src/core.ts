@@ -1,6 +1,6 @@
 /**
  * The heavy half of Exchange Mail (MSAL, IMAP, SMTP, POP3, message building and parsing),
- * bundled apart as dist/core.js and loaded on first use through `ui/core-loader`, never at
+ * bundled apart as dist/core.js and loaded on first use through `ui/bundle-loader`, never at
  * activation. Everything the UI needs from it is exported here.
  */
 export const CORE_LOADED = true;
@@ -9,8 +9,9 @@ export type { TokenSourceOptions } from './auth/token-sources';
 export type { AuthPorts, SecretStore, DeviceCodePrompt, VsCodeAuthentication, ProviderSession, GetSessionOptions } from './auth/ports';
 export { SignInCancelled } from './auth/ports';
 export { checkClaimsFit, decodeClaims, isAppOnly } from './diagnostics/claims';
-export { explainFailure, explainMailboxNotConnected } from './diagnostics/explain';
+export { explainFailure, explainMailboxNotConnected, explainSharedMailboxRefused } from './diagnostics/explain';
 export { adminSetupScript } from './diagnostics/admin-setup';
+export { adminConsentUrl } from './auth/explain';
 export { formatChecklist, summaryLine, testConnection } from './diagnostics/test-connection';
 export { tokenReport } from './diagnostics/token-report';
 export { checkPop3Mailbox } from './mail/pop3';

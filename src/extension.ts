@@ -1,105 +1,97 @@
+/**
+ * Wiring only, and as little as activation needs: the log, the Mailboxes view, the message tab
+ * scheme, the unread decorations and each command's name. The features behind them (src/features.ts,
+ * dist/features.js) start on the first command or the view's first render; the heavy libraries
+ * (dist/core.js) load later still, on the first use that needs them.
+ */
 import * as vscode from 'vscode';
-import { AccountSettings } from './ui/account-settings';
-import { copyDeviceCodeAndOpen, COPY_DEVICE_CODE_COMMAND, createAuthPorts } from './ui/auth-ports';
-import { AccountCommandContext } from './ui/commands/account-commands';
-import { addAccount } from './ui/commands/add-account';
-import { AccountArgument } from './ui/commands/pick-account';
-import { removeAccount } from './ui/commands/remove-account';
-import { addSharedMailbox, removeSharedMailbox } from './ui/accounts/shared-mailboxes';
-import type { AccountNode } from './ui/tree/nodes';
-import { signIn } from './ui/commands/sign-in';
-import { signOut } from './ui/commands/sign-out';
-import { copyAdminCommandsCommand } from './ui/commands/admin-commands';
-import { checkPop3Command } from './ui/commands/check-pop3';
-import { testConnectionCommand } from './ui/commands/test-connection';
-import { showTokenDetailsCommand } from './ui/commands/token-details';
+import type { Features } from './features';
+import { copyDeviceCodeAndOpen, COPY_DEVICE_CODE_COMMAND } from './ui/accounts/auth-ports';
+import type { AccountArgument } from './ui/accounts/pick-account';
+import type { AccountNode } from './ui/tree/account-nodes';
+import { loadFeatures } from './ui/bundle-loader';
 import type { ProtocolArgument } from './ui/diagnostics/pick-protocol';
-import { loadedCore } from './ui/core-loader';
 import { createLog } from './ui/log';
-import { reportSettingsProblems } from './ui/settings-problems';
-import { sendDocumentCommand } from './ui/send/send-document';
-import { SignIns } from './ui/sign-ins';
-import { MailboxesTree } from './ui/tree/mailboxes-tree';
-import type { TreeNode } from './ui/tree/mailboxes-tree';
+import type { SaveAttachmentOptions } from './ui/mailbox/message-commands';
+import { MESSAGE_SCHEME } from './ui/mailbox/message-documents';
 import type { FolderNode, LoadMoreNode, MailboxErrorNode, MessageNode, SignInNode } from './ui/tree/mail-nodes';
-import { AccountSessions } from './ui/mailbox/account-sessions';
-import { MailboxModel } from './ui/mailbox/mailbox-model';
-import { copyFolderName, loadMore, markSeen, MailboxCommandContext, refresh, retry, signInFromTree } from './ui/mailbox/mailbox-commands';
-import { openMessage, saveAttachment, SaveAttachmentOptions } from './ui/mailbox/message-commands';
-import { MESSAGE_SCHEME, MessageDocuments } from './ui/mailbox/message-documents';
-import { UnreadStatusBar } from './ui/mailbox/unread-status-bar';
+import type { TreeNode } from './ui/tree/mailboxes-tree';
+import { MailboxesView } from './ui/tree/mailboxes-view';
 import { UnreadDecorations } from './ui/tree/unread-decorations';
 
 /** What `activate` hands to other extensions and to the tests (`extension.exports`). */
 export interface ExchangeMailApi {
   /** The Mailboxes view's data provider. */
-  mailboxes: MailboxesTree;
-  /** The Inbox unread count in the status bar. */
-  unreadStatus: UnreadStatusBar;
+  mailboxes: MailboxesView;
+  /** The Inbox unread count in the status bar: its text, empty while hidden. */
+  unreadStatus: { readonly text: string };
 }
 
-let sessions: AccountSessions | undefined;
+let features: Features | undefined;
 
-/** Wiring only: the heavy parts (MSAL, IMAP, SMTP) load on first use, never here. */
 export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
   const log = createLog();
-  const settings = new AccountSettings();
-  const signIns = new SignIns(createAuthPorts(context, log));
-  const accounts: AccountCommandContext = { settings, signIns, secrets: context.secrets, log };
-  sessions = new AccountSessions(settings, signIns, log, context.secrets.onDidChange);
-  const mail = new MailboxModel(sessions);
-  const mailbox: MailboxCommandContext = { settings, mail, log };
-  const tree = new MailboxesTree(settings, signIns, context.secrets.onDidChange, mail);
-  const unreadStatus = new UnreadStatusBar(settings, mail);
+  const started = () => (features ??= loadFeatures().startFeatures(context, log));
+  /** A command whose work is in the features, started by its first run. */
+  const command = <A extends unknown[]>(id: string, run: (features: Features, ...args: A) => unknown) =>
+    vscode.commands.registerCommand(id, (...args: A) => run(started(), ...args));
+  // With several nodes selected, the view passes them as the second argument: not an option.
+  const option = <T>(arg: T | unknown[]) => (Array.isArray(arg) ? undefined : arg);
+  const mailboxes = new MailboxesView(() => started().tree);
   const walkthrough = `${context.extension.id}#exchangeMail.setup`;
   context.subscriptions.push(
-    log, settings, signIns, sessions, mail, tree, unreadStatus,
-    vscode.window.createTreeView('exchangeMail.mailboxes', { treeDataProvider: tree, showCollapseAll: false, canSelectMany: true }),
-    settings.onDidChange(() => signIns.retain(settings.accounts().map((a) => a.id))),
-    reportSettingsProblems(settings, log),
+    log, mailboxes,
+    vscode.window.createTreeView('exchangeMail.mailboxes', { treeDataProvider: mailboxes, showCollapseAll: false, canSelectMany: true }),
+    vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, {
+      provideTextDocumentContent: (uri) => started().messageDocuments.provideTextDocumentContent(uri),
+    }),
+    vscode.window.registerFileDecorationProvider(new UnreadDecorations()),
+    // The features report problems in the accounts setting when they start; an edit starts them, so it is checked at once.
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!features && e.affectsConfiguration('exchangeMail.accounts')) started();
+    }),
     vscode.commands.registerCommand('exchangeMail.showLog', () => log.show(true)),
     vscode.commands.registerCommand(COPY_DEVICE_CODE_COMMAND, copyDeviceCodeAndOpen),
-    vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, new MessageDocuments(settings, mail)),
-    vscode.window.registerFileDecorationProvider(new UnreadDecorations()),
-    vscode.commands.registerCommand('exchangeMail.refresh', (node?: TreeNode) => refresh(mailbox, node)),
-    vscode.commands.registerCommand('exchangeMail.retry', (node: MailboxErrorNode) => retry(mailbox, node)),
-    vscode.commands.registerCommand('exchangeMail.loadMore', (node: LoadMoreNode) => loadMore(mailbox, node)),
-    vscode.commands.registerCommand('exchangeMail.openMessage', (node?: MessageNode) => openMessage(mailbox, node)),
-    // With several nodes selected, the view passes them as the second argument: not options.
-    vscode.commands.registerCommand('exchangeMail.saveAttachment', (arg?: MessageNode | vscode.Uri, options?: SaveAttachmentOptions | unknown[]) =>
-      saveAttachment(mailbox, arg, Array.isArray(options) ? undefined : options)),
-    vscode.commands.registerCommand('exchangeMail.copyFolderName', (node: FolderNode) => copyFolderName(node)),
-    vscode.commands.registerCommand('exchangeMail.markRead', (node: MessageNode, selected?: unknown[]) => markSeen(mailbox, node, true, selected)),
-    vscode.commands.registerCommand('exchangeMail.markUnread', (node: MessageNode, selected?: unknown[]) => markSeen(mailbox, node, false, selected)),
-    vscode.commands.registerCommand('exchangeMail.signInFromTree', (node: MailboxErrorNode | SignInNode) => signInFromTree(node)),
-    vscode.commands.registerCommand('exchangeMail.addAccount', () => addAccount(accounts)),
-    vscode.commands.registerCommand('exchangeMail.removeAccount', (arg?: AccountArgument) => removeAccount(accounts, arg)),
-    vscode.commands.registerCommand('exchangeMail.addSharedMailbox', (arg?: AccountArgument, address?: string) => addSharedMailbox(settings, arg, address)),
-    vscode.commands.registerCommand('exchangeMail.removeSharedMailbox', (node?: AccountNode) => removeSharedMailbox(settings, node)),
-    vscode.commands.registerCommand('exchangeMail.signIn', (arg?: AccountArgument) => signIn(accounts, arg)),
-    vscode.commands.registerCommand('exchangeMail.signOut', (arg?: AccountArgument) => signOut(accounts, arg)),
-    vscode.commands.registerCommand('exchangeMail.testConnection', (arg?: AccountArgument, protocol?: ProtocolArgument | unknown[]) =>
-      testConnectionCommand(accounts, arg, Array.isArray(protocol) ? undefined : protocol)),
-    vscode.commands.registerCommand('exchangeMail.checkPop3Mailbox', (arg?: AccountArgument) => checkPop3Command(accounts, arg)),
-    vscode.commands.registerCommand('exchangeMail.showTokenDetails', (arg?: AccountArgument, protocol?: ProtocolArgument | unknown[]) =>
-      showTokenDetailsCommand(accounts, arg, Array.isArray(protocol) ? undefined : protocol)),
-    vscode.commands.registerCommand('exchangeMail.copyAdminSetupCommands', (arg?: AccountArgument) => copyAdminCommandsCommand(accounts, arg)),
     vscode.commands.registerCommand('exchangeMail.openAccountSettings', () =>
       vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'exchangeMail.accounts' } })),
     vscode.commands.registerCommand('exchangeMail.openWalkthrough', () =>
       vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthrough, false)),
-    vscode.commands.registerCommand('exchangeMail.sendDocument', (uri?: vscode.Uri) =>
-      sendDocumentCommand({ ...accounts, memento: context.globalState }, 'document', uri)),
-    vscode.commands.registerCommand('exchangeMail.sendSelection', (uri?: vscode.Uri) =>
-      sendDocumentCommand({ ...accounts, memento: context.globalState }, 'selection', uri)),
+    command('exchangeMail.refresh', (f, node?: TreeNode) => f.refresh(node)),
+    command('exchangeMail.retry', (f, node: MailboxErrorNode) => f.retry(node)),
+    command('exchangeMail.loadMore', (f, node: LoadMoreNode) => f.loadMore(node)),
+    command('exchangeMail.openMessage', (f, node?: MessageNode) => f.openMessage(node)),
+    command('exchangeMail.saveAttachment', (f, arg?: MessageNode | vscode.Uri, options?: SaveAttachmentOptions | unknown[]) =>
+      f.saveAttachment(arg, option(options))),
+    command('exchangeMail.copyFolderName', (f, node: FolderNode) => f.copyFolderName(node)),
+    command('exchangeMail.markRead', (f, node: MessageNode, selected?: unknown[]) => f.markSeen(node, true, selected)),
+    command('exchangeMail.markUnread', (f, node: MessageNode, selected?: unknown[]) => f.markSeen(node, false, selected)),
+    command('exchangeMail.signInFromTree', (f, node: MailboxErrorNode | SignInNode) => f.signInFromTree(node)),
+    command('exchangeMail.addAccount', (f) => f.addAccount()),
+    command('exchangeMail.removeAccount', (f, arg?: AccountArgument) => f.removeAccount(arg)),
+    command('exchangeMail.addSharedMailbox', (f, arg?: AccountArgument, address?: string) => f.addSharedMailbox(arg, address)),
+    command('exchangeMail.removeSharedMailbox', (f, node?: AccountNode) => f.removeSharedMailbox(node)),
+    command('exchangeMail.signIn', (f, arg?: AccountArgument) => f.signIn(arg)),
+    command('exchangeMail.signOut', (f, arg?: AccountArgument) => f.signOut(arg)),
+    command('exchangeMail.testConnection', (f, arg?: AccountArgument, protocol?: ProtocolArgument | unknown[]) => f.testConnection(arg, option(protocol))),
+    command('exchangeMail.checkPop3Mailbox', (f, arg?: AccountArgument) => f.checkPop3Mailbox(arg)),
+    command('exchangeMail.showTokenDetails', (f, arg?: AccountArgument, protocol?: ProtocolArgument | unknown[]) => f.showTokenDetails(arg, option(protocol))),
+    command('exchangeMail.copyAdminSetupCommands', (f, arg?: AccountArgument) => f.copyAdminSetupCommands(arg)),
+    command('exchangeMail.sendDocument', (f, uri?: vscode.Uri) => f.sendDocument('document', uri)),
+    command('exchangeMail.sendSelection', (f, uri?: vscode.Uri) => f.sendDocument('selection', uri)),
   );
   log.info(`Exchange Mail ${String(context.extension.packageJSON.version)} activated`);
-  return { mailboxes: tree, unreadStatus };
+  return {
+    mailboxes,
+    unreadStatus: {
+      get text() {
+        return features?.unreadStatus.text ?? '';
+      },
+    },
+  };
 }
 
-/** Logs the IMAP sessions out and stops the message body encoder's thread; every other disposable is registered on the context. */
+/** Ends what the features started (IMAP sessions, the body encoder's thread); every disposable is registered on the context. */
 export async function deactivate(): Promise<void> {
-  await sessions?.closeAll();
-  sessions = undefined;
-  await loadedCore()?.stopBodyEncoder();
+  await features?.deactivate();
+  features = undefined;
 }

@@ -22,7 +22,12 @@ export const MICROSOFT_LOGIN = 'https://login.microsoftonline.com';
 /** Exchange Online's resource for delegated scopes (`…/IMAP.AccessAsUser.All`). */
 export const EXCHANGE_DELEGATED_RESOURCE = 'https://outlook.office.com';
 /** Exchange Online's resources for app-only `.default` scopes (the guide's web service section). */
-export const EXCHANGE_APP_ONLY_RESOURCES = { imapPop: 'https://ps.outlook.com', smtp: 'https://outlook.office365.com' };
+/**
+ * App-only `.default` resources: Microsoft's page ("Authenticate an IMAP, POP or SMTP connection
+ * using OAuth") asks for outlook.office365.com for all three protocols; MailKit's guide uses
+ * ps.outlook.com for IMAP/POP, which Exchange accepts too and `appOnlyResources` can still name.
+ */
+export const EXCHANGE_APP_ONLY_RESOURCES = { imapPop: 'https://outlook.office365.com', smtp: 'https://outlook.office365.com' };
 
 export const PRESETS: Record<PresetId, Preset> = {
   microsoft365: {

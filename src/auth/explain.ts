@@ -35,7 +35,13 @@ const PUBLIC_MODES: AuthMode[] = ['vscode', 'msal-browser', 'msal-device-code'];
 const NETWORK_CODES = new Set(['network_error', 'endpoints_resolution_error', 'openid_config_error', 'no_network_connectivity']);
 const SIGN_IN_AGAIN_CODES = new Set(['invalid_grant', 'interaction_required', 'login_required', 'consent_required',
   'no_tokens_found', 'no_account_in_silent_request', 'no_account_found', 'refresh_token_expired', 'bad_token']);
-const SIGN_IN_AGAIN_AADSTS = new Set([50173, 700082, 70008, 50078, 50076, 50079, 50133, 54005, 70000, 50058, 700084]);
+const SIGN_IN_AGAIN_AADSTS = new Set([50173, 700082, 70043, 70008, 50078, 50076, 50079, 50133, 54005, 70000, 50058, 700084]);
+
+/** The admin-consent page for the app in the tenant: what an admin opens when users see "Need admin approval". */
+export function adminConsentUrl(authorityHost: string, tenant: string, clientId: string): string {
+  const directory = ['common', 'consumers'].includes(tenant.toLowerCase()) ? 'organizations' : tenant;
+  return `${authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(directory)}/adminconsent?client_id=${encodeURIComponent(clientId)}`;
+}
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value ? value : undefined;
@@ -115,7 +121,8 @@ function explainAadsts(code: number, context: ExplainContext): Explanation | und
         fix: `In ${where} → API permissions, add Office 365 Exchange Online ${context.mode === 'client-credentials'
           ? 'IMAP.AccessAsApp / POP.AccessAsApp / SMTP.SendAsApp (application permissions)'
           : 'IMAP.AccessAsUser.All / POP.AccessAsUser.All / SMTP.Send (delegated permissions)'} and have an admin select "Grant admin consent";`
-          + ' where users may consent themselves, sign in again and accept the consent prompt.',
+          + ` where users may consent themselves, sign in again and accept the consent prompt. An admin can grant it for everyone at ${adminConsentUrl(context.authorityHost, context.tenant, context.clientId)}`
+          + ' ("Exchange Mail: Copy Exchange Admin Setup Commands" has this link too).',
         actions: ['signIn'] };
     case 65004:
       return { message: 'The consent to the app was declined at sign-in (AADSTS65004).',
@@ -142,7 +149,7 @@ function explainAadsts(code: number, context: ExplainContext): Explanation | und
     case 28000:
       return { message: `The identity platform refused the requested scopes${context.scopes ? ` (${context.scopes.join(' ')})` : ''} (AADSTS${code}).`,
         fix: context.mode === 'client-credentials'
-          ? 'App-only tokens need "<resource>/.default" scopes: https://ps.outlook.com/.default for IMAP/POP and https://outlook.office365.com/.default for SMTP. Check the account\'s resource settings.'
+          ? 'App-only tokens need "<resource>/.default" scopes: https://outlook.office365.com/.default for IMAP, POP and SMTP (https://ps.outlook.com/.default works for IMAP/POP too). Check the account\'s appOnlyResources setting.'
           : 'Delegated scopes are https://outlook.office.com/IMAP.AccessAsUser.All, /POP.AccessAsUser.All and /SMTP.Send (sovereign clouds use their own resource URI). Check the account\'s resource settings.',
         actions: ['openSettings'] };
     case 700027:
@@ -161,11 +168,25 @@ function explainAadsts(code: number, context: ExplainContext): Explanation | und
       return { message: `The tenant "${context.tenant}" does not exist (AADSTS90002).`,
         fix: 'Check the account\'s tenant: organizations, common, consumers, a tenant id or a verified domain.', actions: ['openSettings'] };
     case 53003:
-      return { message: 'A Conditional Access policy of the tenant blocks this sign-in (AADSTS53003).',
-        fix: 'Ask the tenant admin which policy applies to this app and device.' };
+      return deviceCodeFlow(context)
+        ? { message: 'A Conditional Access policy of the tenant blocks sign-in by device code (AADSTS53003); many tenants block the device code flow.',
+          fix: 'Sign in with the browser instead: set the account\'s authMode to "msal-browser" (in a remote window, open the sign-in link on this machine\'s browser), or ask the tenant admin to allow the device code flow for this app.',
+          actions: ['openSettings'] }
+        : { message: 'A Conditional Access policy of the tenant blocks this sign-in (AADSTS53003).',
+          fix: 'Ask the tenant admin which policy applies to this app and device.' };
+    case 70043:
+      return { message: 'The tenant\'s sign-in frequency policy ended this sign-in (AADSTS70043): the session is older than Conditional Access allows.',
+        fix: 'Sign in again ("Exchange Mail: Sign In"); the tenant will ask again after the same time.', actions: ['signIn'] };
+    case 700082:
+      return { message: 'The sign-in expired because it was not used for a long time (AADSTS700082: the refresh token expired after inactivity).',
+        fix: 'Sign in again ("Exchange Mail: Sign In").', actions: ['signIn'] };
     default:
       return SIGN_IN_AGAIN_AADSTS.has(code) ? signInAgain() : undefined;
   }
+}
+
+function deviceCodeFlow(context: ExplainContext): boolean {
+  return context.mode === 'msal-device-code';
 }
 
 function signInAgain(): Explanation {

@@ -50,7 +50,7 @@ export interface AuthSettings {
   authorityHost: string;
   /** Exchange's resource for delegated scopes: https://outlook.office.com (sovereign clouds differ). */
   delegatedResource: string;
-  /** Exchange's resources for app-only `.default` scopes: IMAP/POP https://ps.outlook.com, SMTP https://outlook.office365.com. */
+  /** Exchange's resources for app-only `.default` scopes: https://outlook.office365.com by default (MailKit's guide: https://ps.outlook.com for IMAP/POP). */
   appOnlyResources: { imapPop: string; smtp: string };
   /** The account's protocols: the first consent asks for all of them at once. */
   protocols: Protocol[];

@@ -10,7 +10,7 @@ import { ErrorAction, ExplainedError, isExplained } from '../errors';
 import { MailServer, Protocol, PROTOCOL_NAMES } from '../mail/server';
 import { grantCommands, organizationOf } from './admin-setup';
 import {
-  appIdOf, checkClaimsFit, ClaimWarning, ClaimWarningCode, DecodedToken, describeAudience, isAppOnly,
+  appIdOf, checkClaimsFit, signedInUser, ClaimWarning, ClaimWarningCode, DecodedToken, describeAudience, isAppOnly,
   PERSONAL_ACCOUNTS_TENANT_ID, PROTOCOL_PERMISSIONS,
 } from './claims';
 import { describeError, errorCode, ProbeError, ProbeFailureKind, socketFailureKind } from './probes/probe-error';
@@ -38,6 +38,7 @@ export type DiagnosisCode =
   | 'token-expired'
   | 'token-not-yet-valid'
   | 'wrong-user'
+  | 'shared-mailbox-refused'
   | 'auth-mode-mismatch'
   | 'personal-account-on-work-host'
   | 'work-account-on-personal-host'
@@ -219,6 +220,39 @@ function appOnlyGrantFix(context: FailureContext): string {
     + '"Exchange Mail: Copy Exchange Admin Setup Commands" copies these lines.';
 }
 
+/** `Add-MailboxPermission … FullAccess`: what lets a person open a shared mailbox with their own token. */
+export function fullAccessCommand(mailbox: string, trustee: string): string {
+  return `Add-MailboxPermission -Identity ${mailbox} -User ${trustee} -AccessRights FullAccess -InheritanceType All`;
+}
+
+/** `Add-RecipientPermission … SendAs`: what lets a person (or an app's service principal) send as a mailbox. */
+export function sendAsCommand(mailbox: string, trustee: string): string {
+  return `Add-RecipientPermission -Identity ${mailbox} -Trustee ${trustee} -AccessRights SendAs`;
+}
+
+function sharedMailboxFix(mailbox: string, signedIn: string): string {
+  return `Exchange opens another mailbox with a delegated token only for a user with FullAccess to it (a shared mailbox). `
+    + `An Exchange admin grants it in Exchange Online PowerShell: ${fullAccessCommand(mailbox, signedIn)} (it can take up to an hour to apply).`;
+}
+
+/**
+ * A shared mailbox the server would not open (IMAP/POP `AUTHENTICATE failed`): most likely the
+ * signed-in user lacks FullAccess (for app-only: the app's service principal lacks a mailbox
+ * permission), then the other causes.
+ */
+export function explainSharedMailboxRefused(protocol: Protocol, context: FailureContext & { signedInAs: string }, error?: unknown): ExplainedError {
+  const name = PROTOCOL_NAMES[protocol];
+  const failure: ProtocolFailure = { protocol, step: 'authenticate', error };
+  const appOnly = context.mode === 'client-credentials';
+  const message = `The ${name} server ${hostPort(context.server)} would not open the shared mailbox ${context.address} for ${appOnly ? `the app of ${context.signedInAs}` : context.signedInAs}.`;
+  const likely = appOnly
+    ? `Most likely the app's service principal has no permission on ${context.address}. ${appOnlyGrantFix({ ...context, user: context.address })}`
+    : `Most likely ${context.signedInAs} has no FullAccess to it. ${sharedMailboxFix(context.address, context.signedInAs)}`;
+  const others = ` Other causes: the address is not a mailbox of the tenant, or ${name} is turned off for it `
+    + `(Set-CASMailbox -Identity ${context.address} -${protocol === 'pop3' ? 'PopEnabled' : 'ImapEnabled'} $true); Test Connection on the mailbox tells more.`;
+  return make('shared-mailbox-refused', message, likely + others, failure, ['retry', 'showLog']);
+}
+
 /** Exchange's `BAD User is authenticated but not connected.`, met outside Test Connection (the tree, a message). */
 export function explainMailboxNotConnected(protocol: Protocol, context: FailureContext, error?: unknown): ExplainedError {
   return explainNotConnected({ protocol, step: 'authenticate', reply: 'BAD User is authenticated but not connected.', error }, context);
@@ -262,7 +296,7 @@ function fromWarning(warning: ClaimWarning, failure: ProtocolFailure, context: F
     case 'wrong-audience':
       return make('wrong-audience', message,
         appOnly
-          ? `Ask for Exchange's scope: ${failure.protocol === 'smtp' ? 'https://outlook.office365.com/.default' : 'https://ps.outlook.com/.default'} (not ${describeAudience(claims)}). Check the account's appOnlyResources setting.`
+          ? `Ask for Exchange's scope: https://outlook.office365.com/.default${failure.protocol === 'smtp' ? '' : ' (or https://ps.outlook.com/.default)'} (not ${describeAudience(claims)}). Check the account's appOnlyResources setting.`
           : `Ask for Exchange's scope https://outlook.office.com/${permission.delegated} (not a Graph scope such as User.Read or Mail.Read); check the account's delegatedResource setting, then sign in again.`,
         failure, ['openSettings', 'signIn']);
     case 'missing-permission': case 'no-permissions':
@@ -271,10 +305,14 @@ function fromWarning(warning: ClaimWarning, failure: ProtocolFailure, context: F
           ? `In Entra admin center > App registrations > the app (${context.clientId}) > API permissions, add "Office 365 Exchange Online" > Application permissions > ${permission.application}, then "Grant admin consent". Then test again (a new app-only token carries the role).`
           : `In Entra admin center > App registrations > the app (${context.clientId}) > API permissions, add "Office 365 Exchange Online" (or Microsoft Graph) > Delegated permissions > ${permission.delegated}, grant consent (an admin, if the tenant requires it), then sign in again.`,
         failure, ['signIn']);
-    case 'wrong-user':
-      return make('wrong-user', message,
-        `Sign out and sign in again as ${context.address}, or change the account's address to the account you signed in with: Exchange only opens the signed-in user's own mailbox with a delegated token.`,
-        failure, ['signIn']);
+    case 'wrong-user': {
+      const signedIn = signedInUser(claims) ?? 'the signed-in user';
+      return make('wrong-user', message, failure.protocol === 'smtp'
+        ? `Exchange's SMTP takes only the signed-in user (${signedIn}) as the XOAUTH2 user. To send as ${context.address}, sign in as yourself and send with From: ${context.address}, `
+          + `which needs SendAs: ${sendAsCommand(context.address, signedIn)}. Or sign in as ${context.address}.`
+        : `${sharedMailboxFix(context.address, signedIn)} Or, to open your own mailbox, sign in as ${context.address} (or change the account's address to ${signedIn}).`,
+      failure, ['signIn']);
+    }
     case 'app-only-for-delegated-account': case 'delegated-for-app-only-account':
       return make('auth-mode-mismatch', message,
         'Use a token of the kind the account is set up for: change the account\'s authMode, or sign in again.', failure, ['openSettings', 'signIn']);

@@ -64,7 +64,9 @@ describe('Diagnostics commands in VS Code', function () {
   it('Copy Exchange Admin Setup Commands puts the filled-in PowerShell on the clipboard', async () => {
     const script = await vscode.commands.executeCommand<string | undefined>('exchangeMail.copyAdminSetupCommands', ALICE);
     const clipboard = await vscode.env.clipboard.readText();
-    assert.ok(script?.includes(`Add-MailboxPermission -Identity "${ALICE}"`) && script.includes(`Connect-ExchangeOnline -Organization ${box.info.tenantId}`), script);
+    // Alice signs in as herself: the protocols for her mailbox, and the app's admin-consent link.
+    assert.ok(script?.includes(`Set-CASMailbox -Identity ${ALICE} -ImapEnabled $true`) && script.includes(`Connect-ExchangeOnline -Organization ${box.info.tenantId}`)
+      && script.includes(`${box.info.authorityHost}/${box.info.tenantId}/adminconsent?client_id=${box.info.apps.public.clientId}`), script);
     assert.equal(clipboard, script);
   });
 });

@@ -13,6 +13,8 @@ export const ALICE = 'alice@contoso.test';
 
 export interface ApprovingSandbox {
   box: Sandbox;
+  /** From now on, device codes are approved as this person. */
+  approveAs(upn: string): void;
   stop(): Promise<void>;
 }
 
@@ -20,10 +22,11 @@ export async function startApprovingSandbox(name: string, user = ALICE): Promise
   const stateDir = mkdtempSync(join(tmpdir(), `exchange-mail-${name}-`));
   const box = await startSandbox({ stateDir });
   box.identity.control.setDeviceCodeInterval(1);
+  let person = user;
   const approving = setInterval(() => {
     for (const pending of box.identity.control.pendingDeviceCodes()) {
       try {
-        box.identity.control.approveDeviceCode(pending.userCode, user);
+        box.identity.control.approveDeviceCode(pending.userCode, person);
       } catch {
         // Approved or expired meanwhile: the next round sees the new one.
       }
@@ -31,6 +34,9 @@ export async function startApprovingSandbox(name: string, user = ALICE): Promise
   }, 200);
   return {
     box,
+    approveAs(upn) {
+      person = upn;
+    },
     async stop() {
       clearInterval(approving);
       await box.stop();

@@ -8,9 +8,9 @@ import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import { checkEmail } from '../../accounts/fields';
 import { signInOf } from '../../accounts/mailboxes';
-import type { AccountSettings } from '../account-settings';
-import { AccountArgument, pickAccount } from '../commands/pick-account';
-import { AccountNode } from '../tree/nodes';
+import type { AccountSettings } from './account-settings';
+import { AccountArgument, pickAccount } from './pick-account';
+import { AccountNode } from '../tree/account-nodes';
 
 /** Asks for the address (checked as typed) and adds it; resolves with the address added. */
 export async function addSharedMailbox(settings: AccountSettings, argument: AccountArgument, address?: string): Promise<string | undefined> {

@@ -4,9 +4,9 @@ import { toMailServer } from '../../accounts/mail-server';
 import { signInOf, xoauth2UserFor } from '../../accounts/mailboxes';
 import type { ImapSession } from '../../mail/imap/session';
 import type { MailLog } from '../../mail/server';
-import type { AccountSettings } from '../account-settings';
-import { loadCore } from '../core-loader';
-import type { SignInChange, SignIns } from '../sign-ins';
+import type { AccountSettings } from '../accounts/account-settings';
+import { loadCore } from '../bundle-loader';
+import type { SignInChange, SignIns } from '../accounts/sign-ins';
 import { credentialsFrom } from '../../auth/credentials';
 
 interface Kept {

@@ -3,7 +3,7 @@
  * Folder Name, Mark as Read / Unread, and Sign In from a node that asks for it.
  */
 import * as vscode from 'vscode';
-import type { AccountSettings } from '../account-settings';
+import type { AccountSettings } from '../accounts/account-settings';
 import { showError } from '../show-error';
 import type { FolderNode, LoadMoreNode, MailboxErrorNode, MessageNode, SignInNode } from '../tree/mail-nodes';
 import type { TreeNode } from '../tree/mailboxes-tree';

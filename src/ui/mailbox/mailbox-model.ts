@@ -6,7 +6,7 @@ import type { MessageDocument } from '../../mail/imap/message-document';
 import type { MessageSummary, PageCursor } from '../../mail/imap/message-page';
 import type { ImapSession } from '../../mail/imap/session';
 import { toMailServer } from '../../accounts/mail-server';
-import { loadCore } from '../core-loader';
+import { loadCore } from '../bundle-loader';
 import { asExplained } from '../show-error';
 import type { AccountSessions } from './account-sessions';
 
@@ -60,16 +60,22 @@ export function explained(err: unknown): ExplainedError {
 }
 
 /**
- * A failure told with what the account knows: Exchange's "authenticated but not connected" gets
- * the admin commands for this mailbox and sign-in mode (diagnostics' words, as Test Connection has them).
+ * A failure told with what the account knows (diagnostics' words, as Test Connection has them):
+ * Exchange's "authenticated but not connected" gets the admin commands for this mailbox and
+ * sign-in mode; a shared mailbox the server would not open, the FullAccess (or the app's mailbox
+ * permission) it most likely lacks.
  */
 export function explainedFor(account: Account, err: unknown): ExplainedError {
   const error = explained(err);
-  if (error.code !== 'mailbox-not-connected') return error;
-  return loadCore().explainMailboxNotConnected('imap', {
+  const sharedRefused = account.openedBy !== undefined && error.code === 'auth-failed';
+  if (error.code !== 'mailbox-not-connected' && !sharedRefused) return error;
+  const context = {
     server: toMailServer(account, 'imap'), user: account.address, address: account.address, mode: account.authMode,
     clientId: account.clientId, tenant: account.tenant,
-  }, err);
+  };
+  return sharedRefused
+    ? loadCore().explainSharedMailboxRefused('imap', { ...context, signedInAs: account.openedBy!.address }, err)
+    : loadCore().explainMailboxNotConnected('imap', context, err);
 }
 
 /**

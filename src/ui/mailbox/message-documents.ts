@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { AccountSettings } from '../account-settings';
-import { loadCore } from '../core-loader';
+import type { AccountSettings } from '../accounts/account-settings';
+import { loadCore } from '../bundle-loader';
 import { explained, MailboxModel } from './mailbox-model';
 
 /** The scheme of read-only message tabs; `resourceScheme == exchange-mail` in `when` clauses. */

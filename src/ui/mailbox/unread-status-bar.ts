@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AccountSettings } from '../account-settings';
+import type { AccountSettings } from '../accounts/account-settings';
 import type { MailboxModel } from './mailbox-model';
 
 const SHARED_SETTING = 'exchangeMail.statusBar.sharedMailboxes';

@@ -12,9 +12,9 @@ import { ErrorAction, ExplainedError } from '../../errors';
 import type { DraftMessage } from '../../mail/compose';
 import type { MailServer } from '../../mail/server';
 import type { SendResult } from '../../mail/smtp';
-import type { AccountCommandContext } from '../commands/account-commands';
-import { ensureCredentials } from '../commands/credentials';
-import { loadCore } from '../core-loader';
+import type { AccountCommandContext } from '../accounts/account-commands';
+import { ensureCredentials } from '../accounts/credentials';
+import { loadCore } from '../bundle-loader';
 import { asExplained, isCancellation, showError } from '../show-error';
 import { formatSize } from './confirmation';
 import { rememberSender, Sender } from './sender-account';
@@ -33,7 +33,8 @@ export type SendOutcome =
   | { status: 'sent'; messageId: string; from: string; accepted: string[]; rejected: string[]; sentCopy: SentCopyOutcome }
   /** Refused before any connection: no document, no account, a bad address… */
   | { status: 'refused'; code?: string; message: string }
-  | { status: 'failed'; code?: string; message: string }
+  /** `fix`: what to do about it, as the notification says. */
+  | { status: 'failed'; code?: string; message: string; fix?: string }
   | { status: 'cancelled' };
 
 /** The token-refused reply explained from the token's claims where they tell more (missing SMTP.Send, wrong audience…). */
@@ -99,7 +100,7 @@ function showFailure(context: SendCommandContext, sender: Sender, draft: DraftMe
     if (action === 'retry') await deliver(context, sender, draft);
     if (action === 'signIn' && await vscode.commands.executeCommand<boolean>('exchangeMail.signIn', sender.account.id)) await deliver(context, sender, draft);
   });
-  return { status: 'failed', code: failure.code, message: failure.message };
+  return { status: 'failed', code: failure.code, message: failure.message, fix: failure.fix };
 }
 
 /**

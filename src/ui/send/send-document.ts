@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { DraftMessage, FrontMatterHeaders } from '../../mail/compose';
-import { loadCore } from '../core-loader';
+import { loadCore } from '../bundle-loader';
 import { asExplained, showError } from '../show-error';
 import { summarize } from './confirmation';
 import { deliver, SendCommandContext, SendOutcome } from './delivery';

@@ -8,8 +8,8 @@ import type { Account } from '../../accounts/account';
 import { toMailServer } from '../../accounts/mail-server';
 import { xoauth2UserFor } from '../../accounts/mailboxes';
 import type { MailLog } from '../../mail/server';
-import { loadCore } from '../core-loader';
-import type { SignIns } from '../sign-ins';
+import { loadCore } from '../bundle-loader';
+import type { SignIns } from '../accounts/sign-ins';
 import { asExplained } from '../show-error';
 import { credentialsFrom } from '../../auth/credentials';
 

@@ -9,7 +9,7 @@ import type { ErrorAction, ExplainedError } from '../../errors';
 import type { Folder } from '../../mail/imap/folder-model';
 import type { MessageSummary } from '../../mail/imap/message-page';
 import type { SpecialUse } from '../../mail/imap/special-use';
-import type { AccountNode } from './nodes';
+import type { AccountNode } from './account-nodes';
 import { messageStateUri, unreadColor } from './unread-decorations';
 
 const FOLDER_ICONS: Record<SpecialUse, string> = {

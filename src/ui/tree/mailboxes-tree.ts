@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { AccountEntry } from '../../accounts/account';
 import { sharedMailboxesOf } from '../../accounts/mailboxes';
-import type { AccountSettings } from '../account-settings';
+import type { AccountSettings } from '../accounts/account-settings';
 import type { MailboxChange, MailboxModel } from '../mailbox/mailbox-model';
-import type { SignIns } from '../sign-ins';
+import type { SignIns } from '../accounts/sign-ins';
 import { EmptyNode, FolderNode, LoadMoreNode, MailboxErrorNode, MailNode, MessageNode, SignInNode } from './mail-nodes';
-import { AccountNode, MailboxNode, ProblemNode } from './nodes';
+import { AccountNode, MailboxNode, ProblemNode } from './account-nodes';
 
 export type TreeNode = MailboxNode | MailNode;
 

@@ -22,7 +22,7 @@ describe('An account as its token source and mail servers see it', () => {
       tenant: 'organizations',
       authorityHost: 'https://login.microsoftonline.com',
       delegatedResource: 'https://outlook.office.com',
-      appOnlyResources: { imapPop: 'https://ps.outlook.com', smtp: 'https://outlook.office365.com' },
+      appOnlyResources: { imapPop: 'https://outlook.office365.com', smtp: 'https://outlook.office365.com' },
       protocols: ['imap', 'pop3', 'smtp'],
       caFile: undefined,
       credential: undefined,

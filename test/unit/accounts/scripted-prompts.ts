@@ -1,4 +1,4 @@
-import { Answer, BACK, InputRequest, PickManyRequest, PickRequest, WizardPrompts } from '../../../src/ui/add-account/prompts';
+import { Answer, BACK, InputRequest, PickManyRequest, PickRequest, WizardPrompts } from '../../../src/ui/accounts/prompts';
 
 /** `null` presses Escape, BACK the back button; a string is typed (input) or picked by value (pick). */
 export type ScriptedAnswer = string | string[] | typeof BACK | null;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseAccount } from '../../../src/accounts/account';
-import { BACK } from '../../../src/ui/add-account/prompts';
-import { runAddAccountWizard } from '../../../src/ui/add-account/wizard';
+import { BACK } from '../../../src/ui/accounts/prompts';
+import { runAddAccountWizard } from '../../../src/ui/accounts/wizard';
 import { CLIENT_ID, TENANT_ID, testPki } from './fixtures';
 import { ScriptedPrompts } from './scripted-prompts';
 

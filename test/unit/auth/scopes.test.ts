@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { AccountScopes, withoutVsCodeMarkers } from '../../../src/auth/scopes';
+import { parseAccount } from '../../../src/accounts/account';
+import { toAuthSettings } from '../../../src/accounts/auth-settings';
 import { authSettings, CLIENT_ID } from './fakes';
 
 const settings = authSettings;
@@ -26,7 +28,15 @@ describe('scopes: what an account asks the identity platform for', () => {
     assert.ok(new AccountScopes(settings({ protocols: ['imap'] })).consent('smtp').includes('https://outlook.office.com/SMTP.Send'));
   });
 
-  it('app-only IMAP and POP3 tokens use ps.outlook.com/.default, SMTP outlook.office365.com/.default', () => {
+  it('app-only tokens of a new account use outlook.office365.com/.default for IMAP, POP3 and SMTP, as Microsoft\'s page asks', () => {
+    const result = parseAccount({ address: 'daemon@contoso.com', clientId: '0d2c1b4a-1111-4aaa-8bbb-000000000001', authMode: 'client-credentials', credential: 'secret', tenant: 'contoso.com' });
+    assert.ok('account' in result);
+    const scopes = new AccountScopes(toAuthSettings(result.account));
+    assert.deepEqual(['imap', 'pop3', 'smtp'].map((p) => scopes.forProtocol(p as 'imap')), [
+      ['https://outlook.office365.com/.default'], ['https://outlook.office365.com/.default'], ['https://outlook.office365.com/.default']]);
+  });
+
+  it('with MailKit\'s ps.outlook.com chosen, app-only IMAP and POP3 tokens use ps.outlook.com/.default, SMTP outlook.office365.com/.default', () => {
     const scopes = new AccountScopes(settings({ mode: 'client-credentials' }));
     assert.deepEqual([scopes.forProtocol('imap'), scopes.forProtocol('pop3'), scopes.forProtocol('smtp')],
       [['https://ps.outlook.com/.default'], ['https://ps.outlook.com/.default'], ['https://outlook.office365.com/.default']]);

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { Account, AccountEntry, AccountProblem } from '../../accounts/account';
 import { describeProblem } from '../../accounts/account';
+import { AUTH_MODE_CHOICES } from '../../accounts/auth-modes';
 import { PRESETS } from '../../accounts/presets';
 import { PROTOCOL_NAMES } from '../../mail/server';
-import { AUTH_MODE_CHOICES } from '../add-account/wizard';
 
 export type AccountState = 'signedIn' | 'signedOut' | 'invalid';
 

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { secretKeys } from '../../auth/token-source';
 import type { AccountSetting } from '../../accounts/account';
-import { WizardPrompts } from '../add-account/prompts';
-import { QuickInputPrompts } from '../add-account/quick-input-prompts';
-import { runAddAccountWizard } from '../add-account/wizard';
+import { WizardPrompts } from './prompts';
+import { QuickInputPrompts } from './quick-input-prompts';
+import { runAddAccountWizard } from './wizard';
 import { AccountCommandContext } from './account-commands';
 
 /**

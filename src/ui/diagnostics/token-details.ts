@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import type { Protocol } from '../../mail/server';
 import { PROTOCOL_NAMES } from '../../mail/server';
-import { loadCore } from '../core-loader';
-import { ProtocolArgument, pickProtocols } from '../diagnostics/pick-protocol';
+import { loadCore } from '../bundle-loader';
+import { ProtocolArgument, pickProtocols } from './pick-protocol';
 import { isCancellation, showError } from '../show-error';
-import { AccountCommandContext } from './account-commands';
-import { ensureCredentials } from './credentials';
-import { AccountArgument, pickAccount } from './pick-account';
+import { AccountCommandContext } from '../accounts/account-commands';
+import { ensureCredentials } from '../accounts/credentials';
+import { AccountArgument, pickAccount } from '../accounts/pick-account';
 
 function hostOf(account: Account, protocol: Protocol): string | undefined {
   return account.servers[protocol]?.host;

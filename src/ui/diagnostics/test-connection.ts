@@ -3,12 +3,12 @@ import { toAuthSettings } from '../../accounts/auth-settings';
 import { toMailServer } from '../../accounts/mail-server';
 import type { TestConnectionResult } from '../../diagnostics/test-connection';
 import { PROTOCOL_NAMES } from '../../mail/server';
-import { loadCore } from '../core-loader';
-import { ProtocolArgument, pickProtocols } from '../diagnostics/pick-protocol';
+import { loadCore } from '../bundle-loader';
+import { ProtocolArgument, pickProtocols } from './pick-protocol';
 import { isCancellation, showError } from '../show-error';
-import { AccountCommandContext } from './account-commands';
-import { ensureCredentials } from './credentials';
-import { AccountArgument, pickAccount } from './pick-account';
+import { AccountCommandContext } from '../accounts/account-commands';
+import { ensureCredentials } from '../accounts/credentials';
+import { AccountArgument, pickAccount } from '../accounts/pick-account';
 
 /**
  * "Exchange Mail: Test Connection": token, connect, authenticate, disconnect for the chosen

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { Account, AccountEntry, AccountSetting, describeProblem, parseAccounts } from '../accounts/account';
-import { sharedMailboxesOf } from '../accounts/mailboxes';
+import { Account, AccountEntry, AccountSetting, describeProblem, parseAccounts } from '../../accounts/account';
+import { sharedMailboxesOf } from '../../accounts/mailboxes';
 
 const SECTION = 'exchangeMail';
 const KEY = 'accounts';

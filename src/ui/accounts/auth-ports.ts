@@ -3,7 +3,7 @@
  * notification, VS Code's authentication providers, notifications and the log.
  */
 import * as vscode from 'vscode';
-import type { AuthPorts, DeviceCodePrompt, GetSessionOptions, ProviderSession, VsCodeAuthentication } from '../auth/ports';
+import type { AuthPorts, DeviceCodePrompt, GetSessionOptions, ProviderSession, VsCodeAuthentication } from '../../auth/ports';
 
 export function createAuthPorts(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): AuthPorts {
   return {

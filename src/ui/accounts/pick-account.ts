@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Account, AccountEntry } from '../../accounts/account';
-import type { AccountSettings } from '../account-settings';
-import { AccountNode } from '../tree/nodes';
+import type { AccountSettings } from './account-settings';
+import { AccountNode } from '../tree/account-nodes';
 
 /** How a command names its account: a tree node (context menu), an id (another command), or nothing (palette: ask). */
 export type AccountArgument = AccountNode | string | undefined;

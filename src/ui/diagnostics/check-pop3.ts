@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import { toMailServer } from '../../accounts/mail-server';
 import type { AccessToken } from '../../auth/token-source';
 import type { Pop3MailboxSummary } from '../../mail/pop3';
-import { loadCore } from '../core-loader';
+import { loadCore } from '../bundle-loader';
 import { isCancellation, showError } from '../show-error';
-import { AccountCommandContext } from './account-commands';
-import { ensureCredentials } from './credentials';
-import { AccountArgument, pickAccount } from './pick-account';
+import { AccountCommandContext } from '../accounts/account-commands';
+import { ensureCredentials } from '../accounts/credentials';
+import { AccountArgument, pickAccount } from '../accounts/pick-account';
 import { credentialsFrom } from '../../auth/credentials';
 
 function size(bytes: number): string {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import type { AccessToken } from '../../auth/token-source';
-import { loadCore } from '../core-loader';
-import { AccountCommandContext } from './account-commands';
-import { AccountArgument, pickAccount } from './pick-account';
+import { loadCore } from '../bundle-loader';
+import { AccountCommandContext } from '../accounts/account-commands';
+import { AccountArgument, pickAccount } from '../accounts/pick-account';
 
 /**
  * The object id of the app's service principal is the `oid` of its app-only token: asked for
@@ -20,9 +20,10 @@ async function appOnlyToken(context: AccountCommandContext, account: Account): P
 }
 
 /**
- * "Exchange Mail: Copy Exchange Admin Setup Commands": the guide's web-service PowerShell lines
- * (install the module, connect, New-ServicePrincipal, Get-ServicePrincipal, Add-MailboxPermission)
- * filled in from the account, copied to the clipboard and shown in an untitled PowerShell document.
+ * "Exchange Mail: Copy Exchange Admin Setup Commands": the PowerShell an Exchange admin runs for
+ * the account, filled in from it (see diagnostics/admin-setup): app-only access for a
+ * client-credentials account, the shared mailboxes' FullAccess and SendAs for a person, the
+ * admin-consent link for both; copied to the clipboard and shown in an untitled document.
  */
 export async function copyAdminCommandsCommand(context: AccountCommandContext, argument?: AccountArgument): Promise<string | undefined> {
   const account = await pickAccount(context.settings, argument, 'Account the admin sets up app-only access for');
@@ -34,11 +35,12 @@ export async function copyAdminCommandsCommand(context: AccountCommandContext, a
   const script = core.adminSetupScript({
     clientId: account.clientId, tenant: account.tenant, mailbox: account.address,
     tokenTenantId: readable?.tid, servicePrincipalObjectId: readable && core.isAppOnly(readable) ? readable.oid : undefined,
+    delegated: account.authMode !== 'client-credentials', sharedMailboxes: account.sharedMailboxes,
+    adminConsentUrl: core.adminConsentUrl(account.authorityHost, account.tenant, account.clientId),
   });
   await vscode.env.clipboard.writeText(script);
   const document = await vscode.workspace.openTextDocument({ language: 'powershell', content: script });
   await vscode.window.showTextDocument(document, { preview: true });
-  const note = account.authMode === 'client-credentials' ? '' : ' They are for app-only access (authMode "client-credentials"); this account signs in as a user.';
-  void vscode.window.showInformationMessage(`Copied the Exchange admin setup commands for ${account.address} to the clipboard.${note}`);
+  void vscode.window.showInformationMessage(`Copied the Exchange admin setup commands for ${account.address} to the clipboard.`);
   return script;
 }

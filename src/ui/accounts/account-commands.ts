@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import type { AccountSettings } from '../account-settings';
-import type { SignIns } from '../sign-ins';
+import type { AccountSettings } from './account-settings';
+import type { SignIns } from './sign-ins';
 
 /** What the account commands work with. */
 export interface AccountCommandContext {

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { Account } from '../accounts/account';
-import { toAuthSettings } from '../accounts/auth-settings';
-import { signInOf } from '../accounts/mailboxes';
-import type { AuthPorts } from '../auth/ports';
-import type { AccessToken, TokenSource } from '../auth/token-source';
-import { loadCore } from './core-loader';
+import type { Account } from '../../accounts/account';
+import { toAuthSettings } from '../../accounts/auth-settings';
+import { signInOf } from '../../accounts/mailboxes';
+import type { AuthPorts } from '../../auth/ports';
+import type { AccessToken, TokenSource } from '../../auth/token-source';
+import { loadCore } from '../bundle-loader';
 
 /** An account signed in (`signedIn` true), out (false), or a sign-in failed and its state is to be asked again (undefined). */
 export interface SignInChange {

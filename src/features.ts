@@ -1,0 +1,83 @@
+/**
+ * The UI's features, wired: accounts, diagnostics, send, the mailbox commands, the Mailboxes
+ * view's tree, message tabs and the unread count in the status bar. Bundled apart as
+ * dist/features.js and started by the first command or the view's first render (through
+ * `ui/bundle-loader`), so activation loads none of it: src/extension.ts only registers names.
+ */
+import type * as vscode from 'vscode';
+import { AccountSettings } from './ui/accounts/account-settings';
+import { AccountCommandContext } from './ui/accounts/account-commands';
+import { addAccount } from './ui/accounts/add-account';
+import { createAuthPorts } from './ui/accounts/auth-ports';
+import { AccountArgument } from './ui/accounts/pick-account';
+import { removeAccount } from './ui/accounts/remove-account';
+import { reportSettingsProblems } from './ui/accounts/settings-problems';
+import { addSharedMailbox, removeSharedMailbox } from './ui/accounts/shared-mailboxes';
+import { signIn } from './ui/accounts/sign-in';
+import { SignIns } from './ui/accounts/sign-ins';
+import { signOut } from './ui/accounts/sign-out';
+import { loadedCore } from './ui/bundle-loader';
+import { copyAdminCommandsCommand } from './ui/diagnostics/admin-commands';
+import { checkPop3Command } from './ui/diagnostics/check-pop3';
+import type { ProtocolArgument } from './ui/diagnostics/pick-protocol';
+import { testConnectionCommand } from './ui/diagnostics/test-connection';
+import { showTokenDetailsCommand } from './ui/diagnostics/token-details';
+import { AccountSessions } from './ui/mailbox/account-sessions';
+import { copyFolderName, loadMore, markSeen, MailboxCommandContext, refresh, retry, signInFromTree } from './ui/mailbox/mailbox-commands';
+import { MailboxModel } from './ui/mailbox/mailbox-model';
+import { openMessage, saveAttachment, SaveAttachmentOptions } from './ui/mailbox/message-commands';
+import { MessageDocuments } from './ui/mailbox/message-documents';
+import { UnreadStatusBar } from './ui/mailbox/unread-status-bar';
+import { sendDocumentCommand, SendScope } from './ui/send/send-document';
+import type { LoadMoreNode, MailboxErrorNode, MessageNode } from './ui/tree/mail-nodes';
+import type { AccountNode } from './ui/tree/account-nodes';
+import { MailboxesTree, TreeNode } from './ui/tree/mailboxes-tree';
+
+export type Features = ReturnType<typeof startFeatures>;
+
+/** Makes the features' state (settings, sign-ins, IMAP sessions, the mail model) and each command bound to it. */
+export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel) {
+  const settings = new AccountSettings();
+  const signIns = new SignIns(createAuthPorts(context, log));
+  const accounts: AccountCommandContext = { settings, signIns, secrets: context.secrets, log };
+  const sessions = new AccountSessions(settings, signIns, log, context.secrets.onDidChange);
+  const mail = new MailboxModel(sessions);
+  const mailbox: MailboxCommandContext = { settings, mail, log };
+  const tree = new MailboxesTree(settings, signIns, context.secrets.onDidChange, mail);
+  const unreadStatus = new UnreadStatusBar(settings, mail);
+  context.subscriptions.push(
+    settings, signIns, sessions, mail, tree, unreadStatus,
+    settings.onDidChange(() => signIns.retain(settings.accounts().map((a) => a.id))),
+    reportSettingsProblems(settings, log),
+  );
+  return {
+    tree,
+    unreadStatus,
+    messageDocuments: new MessageDocuments(settings, mail),
+    refresh: (node?: TreeNode) => refresh(mailbox, node),
+    retry: (node: MailboxErrorNode) => retry(mailbox, node),
+    loadMore: (node: LoadMoreNode) => loadMore(mailbox, node),
+    openMessage: (node?: MessageNode) => openMessage(mailbox, node),
+    saveAttachment: (arg?: MessageNode | vscode.Uri, options?: SaveAttachmentOptions) => saveAttachment(mailbox, arg, options),
+    copyFolderName,
+    markSeen: (node: MessageNode, seen: boolean, selected?: unknown[]) => markSeen(mailbox, node, seen, selected),
+    signInFromTree,
+    addAccount: () => addAccount(accounts),
+    removeAccount: (arg?: AccountArgument) => removeAccount(accounts, arg),
+    addSharedMailbox: (arg?: AccountArgument, address?: string) => addSharedMailbox(settings, arg, address),
+    removeSharedMailbox: (node?: AccountNode) => removeSharedMailbox(settings, node),
+    signIn: (arg?: AccountArgument) => signIn(accounts, arg),
+    signOut: (arg?: AccountArgument) => signOut(accounts, arg),
+    testConnection: (arg?: AccountArgument, protocol?: ProtocolArgument) => testConnectionCommand(accounts, arg, protocol),
+    checkPop3Mailbox: (arg?: AccountArgument) => checkPop3Command(accounts, arg),
+    showTokenDetails: (arg?: AccountArgument, protocol?: ProtocolArgument) => showTokenDetailsCommand(accounts, arg, protocol),
+    copyAdminSetupCommands: (arg?: AccountArgument) => copyAdminCommandsCommand(accounts, arg),
+    sendDocument: (scope: SendScope, uri?: vscode.Uri) => sendDocumentCommand({ ...accounts, memento: context.globalState }, scope, uri),
+    /** Logs the IMAP sessions out and stops the message body encoder's thread. */
+    async deactivate(): Promise<void> {
+      await sessions.closeAll();
+      await loadedCore()?.stopBodyEncoder();
+    },
+  };
+}
+
