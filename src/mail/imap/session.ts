@@ -16,7 +16,7 @@ import { ExplainedError } from '../../errors';
 import { CredentialsProvider, MailLog, MailServer, silentLog } from '../server';
 import { openCommandConnection } from './command-connection';
 import { ConnectionSlot } from './connection-slot';
-import { ConnectionLostError, explainFailure, folderNotOpenable, messageGone, noSentFolder } from './failures';
+import { CommandDeadlineError, ConnectionLostError, explainFailure, folderNotOpenable, messageGone, noSentFolder } from './failures';
 import { FolderLister } from './folder-listing';
 import { FolderTree } from './folder-model';
 import { InboxWatch, UnreadListener } from './inbox-watch';
@@ -33,7 +33,15 @@ export interface ImapSessionOptions {
   /** How often the Inbox is counted where the server has no IDLE. */
   pollIntervalMs?: number;
   recovery?: Partial<RecoveryPolicy>;
+  /**
+   * The longest a command on the command connection may take, answers included: a server that
+   * keeps sending (or trickling) cannot hold it forever. Long enough for a 150 MB message on a
+   * slow link.
+   */
+  commandDeadlineMs?: number;
 }
+
+const DEFAULT_COMMAND_DEADLINE_MS = 5 * 60_000;
 
 export interface Disposable {
   dispose(): void;
@@ -218,9 +226,22 @@ export class ImapSession {
   /** Command-connection work, one at a time, with the session's recovery. */
   private command<T>(step: string, work: (client: ImapFlow) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the IMAP session is closed'));
-    const run = this.commandQueue.then(() => withRecovery(this.commandSlot, step, work, this.explain, this.log, this.recovery));
+    const run = this.commandQueue.then(() => withRecovery(this.commandSlot, step, (client) => this.withinDeadline(client, work), this.explain, this.log, this.recovery));
     this.commandQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /** The command, or its connection closed and a CommandDeadlineError once the deadline passes (imapflow has none). */
+  private withinDeadline<T>(client: ImapFlow, work: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const ms = this.options.commandDeadlineMs ?? DEFAULT_COMMAND_DEADLINE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        client.close();
+        reject(new CommandDeadlineError(ms));
+      }, ms);
+    });
+    return Promise.race([work(client), deadline]).finally(() => clearTimeout(timer));
   }
 
   /** imapflow answers some failures with `false` instead of throwing; a dead connection must still count as lost. */
