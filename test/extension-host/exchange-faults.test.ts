@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
+import type { SendOutcome } from '../../src/ui/send/delivery';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import type { FaultRequest } from '../sandbox/exchange/faults';
 import { accountSettingsFor } from '../sandbox/account-settings';
@@ -189,6 +190,35 @@ describe('Exchange Online\'s behaviour and faults in the Mailboxes view', functi
     await vscode.commands.executeCommand('exchangeMail.retry', failure);
     assert.deepEqual(await firstFolders(1), [['Inbox', '7']]);
   });
+
+  /** Sends an untitled Markdown document through the real command (confirmation off). */
+  async function send(subject: string): Promise<SendOutcome> {
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: `---\nto: bob@contoso.test\nsubject: ${subject}\n---\nHello.\n` });
+    await vscode.window.showTextDocument(document);
+    try {
+      return await vscode.commands.executeCommand<SendOutcome>('exchangeMail.sendDocument');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
+
+  for (const scope of ['tenant', 'mailbox'] as const) {
+    it(`SMTP AUTH turned off for the ${scope} (535 5.7.139) is explained with the command that turns it on; once on, the same send goes`, async () => {
+      await vscode.workspace.getConfiguration('exchangeMail.send').update('confirm', false, vscode.ConfigurationTarget.Global);
+      try {
+        arm({ fault: { kind: 'smtp-auth-disabled', scope } });
+        const failed = await send(`Refused ${scope}`);
+        assert.equal(failed.status, 'failed', JSON.stringify(failed));
+        const shown = failed.status === 'failed' ? `${failed.message} ${failed.fix}` : '';
+        assert.equal(failed.status === 'failed' && failed.code, `smtp-auth-disabled-${scope}`);
+        assert.match(shown, scope === 'tenant' ? /Set-TransportConfig -SmtpClientAuthenticationDisabled \$false/
+          : /Set-CASMailbox -Identity alice@contoso\.test -SmtpClientAuthenticationDisabled \$false/);
+        assert.equal((await send(`Sent after ${scope}`)).status, 'sent');
+      } finally {
+        await vscode.workspace.getConfiguration('exchangeMail.send').update('confirm', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+  }
 
   it('a connection dropped under LIST is made anew at once; dropped again, the view says so with Retry, which works', async () => {
     arm({ fault: { kind: 'imap-drop', command: 'LIST' } });
