@@ -6,15 +6,15 @@
  * approved through the sandbox's control API.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { ImapFlow } from 'imapflow';
+import { existsSync } from 'node:fs';
+import type { ImapFlow } from 'imapflow';
 import { ParsedMail, simpleParser } from 'mailparser';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
 import type { SendOutcome } from '../../src/ui/send/delivery';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, until } from './approving-sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, until, withMailbox } from './approving-sandbox';
 
 const EXTENSION_ID = 'exchange-mail.exchange-mail';
 const BOB = 'bob@contoso.test';
@@ -37,22 +37,11 @@ describe('Reply, Forward and New Message in VS Code', function () {
   const inbox = async () => child(await child(undefined, ALICE), 'Inbox');
   const message = async (subject: string) => child(await inbox(), subject);
 
-  /** `use` with a client of `user`'s mailbox of its own, straight to the server (not through the extension). */
-  async function withImap<T>(user: string, use: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const imap = sandbox.box.info.imap.exchange;
-    const client = new ImapFlow({
-      host: imap.host, port: imap.port, secure: true, tls: { ca: readFileSync(sandbox.box.info.caFile, 'utf8') }, logger: false,
-      auth: { user, accessToken: sandbox.box.identity.control.mintAccessToken({ upn: user, unique_name: user }) },
-    });
-    client.on('error', () => {});
-    await client.connect();
-    try {
-      await client.mailboxOpen('INBOX');
-      return await use(client);
-    } finally {
-      await client.logout();
-    }
-  }
+  /** `use` with `user`'s Inbox selected, straight to the server (not through the extension). */
+  const withImap = <T>(user: string, use: (client: ImapFlow) => Promise<T>) => withMailbox(sandbox, user, async (client) => {
+    await client.mailboxOpen('INBOX');
+    return use(client);
+  });
 
   /** The message of this subject in bob's Inbox once it has arrived, parsed. */
   async function arrivedAtBob(subject: string): Promise<ParsedMail> {
