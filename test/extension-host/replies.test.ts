@@ -134,6 +134,12 @@ describe('Reply, Forward and New Message in VS Code', function () {
     assert.ok((await onServer(subject))?.flags.includes('\\Answered'), 'the original is \\Answered');
   });
 
+  it('Reply All from an open message\'s tab answers the sender and the other recipients, without alice', async () => {
+    const tab = await vscode.commands.executeCommand<vscode.TextDocument>('exchangeMail.openMessage', await message('Team photo'));
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('exchangeMail.replyAll', tab.uri);
+    assert.match(editor?.document.getText() ?? '', new RegExp(`^---\\nfrom: ${ALICE}\\nto: Marco Bianchi <marco\\.bianchi@contoso\\.test>, Bob Okafor <${BOB}>\\nsubject: 'Re: Team photo'\\n`));
+  });
+
   it('Forward of the budget mail carries budget-q3.pdf to bob', async () => {
     const subject = 'Q3 budget review: figures attached';
     const editor = await draftFor('exchangeMail.forward', subject);
