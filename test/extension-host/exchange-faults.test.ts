@@ -6,15 +6,14 @@
  * the user able to go on: nothing to do, or Retry / Refresh.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
 import type { SendOutcome } from '../../src/ui/send/delivery';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import type { FaultRequest } from '../sandbox/exchange/faults';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, until } from './approving-sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, until, withMailbox } from './approving-sandbox';
 
 const EXTENSION_ID = 'exchange-mail.exchange-mail';
 
@@ -47,20 +46,7 @@ describe('Exchange Online\'s behaviour and faults in the Mailboxes view', functi
   }
 
   /** A client of alice's mailbox of its own, straight to the server (not through the extension). */
-  async function withImap<T>(use: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const imap = sandbox.box.info.imap.exchange;
-    const client = new ImapFlow({
-      host: imap.host, port: imap.port, secure: true, tls: { ca: readFileSync(sandbox.box.info.caFile, 'utf8') }, logger: false,
-      auth: { user: ALICE, accessToken: sandbox.box.identity.control.mintAccessToken({ upn: ALICE, unique_name: ALICE }) },
-    });
-    client.on('error', () => {});
-    await client.connect();
-    try {
-      return await use(client);
-    } finally {
-      await client.logout();
-    }
-  }
+  const withImap = <T>(use: (client: ImapFlow) => Promise<T>) => withMailbox(sandbox, ALICE, use);
 
   before(async function () {
     this.timeout(180_000);

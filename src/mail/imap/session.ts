@@ -150,6 +150,24 @@ export class ImapSession {
     if (folder.toUpperCase() === 'INBOX') this.watch?.refresh();
   }
 
+  /**
+   * Adds a flag (`\\Answered` after a reply, `$Forwarded` after a forward) to one message. Resolves
+   * false when the folder does not keep that flag (Exchange keeps no `$Forwarded`); throws
+   * `message-gone` when the message is no longer there.
+   */
+  async addFlag(folder: string, uid: number, flag: string): Promise<boolean> {
+    return this.command(`marking a message ${flag}`, async (client) => {
+      const mailbox = await this.select(client, folder, true);
+      const kept = mailbox.permanentFlags;
+      if (kept && !kept.has('\\*') && !kept.has(flag)) return false;
+      const found = await client.search({ uid: String(uid) }, { uid: true });
+      if (!Array.isArray(found)) this.failedQuietly(client, 'SEARCH');
+      if (!found.includes(uid)) throw messageGone(folder, uid);
+      if (!await client.messageFlagsAdd(String(uid), [flag], { uid: true })) this.failedQuietly(client, 'STORE');
+      return true;
+    });
+  }
+
   /** Keeps a copy of a sent message (its raw RFC 5322 bytes) in the folder the server marks as Sent, or named so. */
   async appendToSent(raw: Buffer | string): Promise<AppendResult> {
     const sent = (this.tree ?? await this.listFolders()).special('sent');
