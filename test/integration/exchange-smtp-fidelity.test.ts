@@ -10,8 +10,7 @@ import { connect as connectTcp, Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { ImapFlow } from 'imapflow';
-import { appByKey, EXCHANGE_APP_AUDIENCE } from '../sandbox/directory';
-import { sandbox } from './sandbox';
+import { appOnlyToken, sandbox } from './sandbox';
 import { withImapflow } from './sandbox-imapflow';
 
 const ALICE = 'alice@contoso.test';
@@ -110,9 +109,7 @@ function xoauth2(user: string, token: string): string {
 const control = () => sandbox().identity.control;
 /** A delegated token with SMTP.Send (and IMAP) for a user, issued by the sandbox identity platform. */
 const delegated = (user: string) => control().mintAccessToken({ upn: user, unique_name: user });
-const appOnly = () => control().mintAccessToken({
-  aud: EXCHANGE_APP_AUDIENCE, roles: ['SMTP.SendAsApp'], appid: appByKey('daemon').clientId, idtyp: 'app',
-}, { omitClaims: ['scp', 'upn', 'unique_name', 'name', 'given_name', 'family_name'] });
+const appOnly = () => appOnlyToken(['SMTP.SendAsApp']);
 
 function message(from: string, to: string, subject: string): string {
   return `From: ${from}\r\nTo: ${to}\r\nSubject: ${subject}\r\nMessage-ID: <${randomUUID()}@client.contoso.test>\r\n\r\nBody of ${subject}\r\n`;
