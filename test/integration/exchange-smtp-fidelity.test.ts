@@ -10,6 +10,7 @@ import { connect as connectTcp, Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { ImapFlow } from 'imapflow';
+import { eventually } from '../eventually';
 import { appOnlyToken, sandbox } from './sandbox';
 import { withImapflow } from './sandbox-imapflow';
 
@@ -140,13 +141,11 @@ function found(user: string, folder: string, subject: string): Promise<{ source:
   });
 }
 
-async function arrived(user: string, folder: string, subject: string): Promise<{ source: string; flags: string[] }[]> {
-  for (let attempt = 0; attempt < 60; attempt++) {
+function arrived(user: string, folder: string, subject: string): Promise<{ source: string; flags: string[] }[]> {
+  return eventually(`"${subject}" to arrive in ${user}'s ${folder}`, async () => {
     const messages = await found(user, folder, subject);
-    if (messages.length > 0) return messages;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return assert.fail(`"${subject}" never arrived in ${user}'s ${folder}`);
+    return messages.length > 0 && messages;
+  }, { timeoutMs: 15_000, intervalMs: 250 });
 }
 
 describe('Exchange SMTP fidelity: the sandbox answers as smtp.office365.com:587', function () {

@@ -16,6 +16,7 @@ import type { MintOptions } from '../sandbox/identity/control';
 import { Endpoint } from '../sandbox/mail';
 import { BULK_FOLDER, BULK_MESSAGE_COUNT } from '../sandbox/mail/mailbox-layout';
 import { ATTACHMENT_FILE, NON_ASCII_SENDER, SPECIAL_SUBJECTS } from '../sandbox/mail/mailbox-content';
+import { eventually } from '../eventually';
 import { appOnlyToken, sandbox } from './sandbox';
 
 const ALICE = 'alice@contoso.test';
@@ -203,13 +204,12 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
       transport.close();
       const client = await imapClient(servers().imap.exchange, BOB, delegatedToken(BOB, 'imap'));
       try {
-        let found: number[] = [];
-        for (let attempt = 0; attempt < 50 && found.length === 0; attempt++) {
+        const found = await eventually(`"${subject}" to arrive in bob's Inbox`, async () => {
           await client.mailboxOpen('INBOX');
-          found = (await client.search({ subject }, { uid: true })) || [];
+          const uids = (await client.search({ subject }, { uid: true })) || [];
           await client.mailboxClose();
-          if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+          return uids.length > 0 && uids;
+        }, { timeoutMs: 5_000 });
         assert.equal(found.length, 1);
       } finally {
         await client.logout();

@@ -13,6 +13,7 @@ import { composeFromDocument, DocumentToSend } from '../../src/mail/compose/docu
 import { createDraft, DraftHeaders, DraftMessage } from '../../src/mail/compose/draft';
 import { CredentialsProvider, MailServer } from '../../src/mail/server';
 import { sendMessage } from '../../src/mail/smtp/send';
+import { eventually } from '../eventually';
 import { explainedFailure as failure } from '../explained-failure';
 import { sandbox } from './sandbox';
 
@@ -64,18 +65,13 @@ describe('Send current document (sandbox SMTP submission)', function () {
 
   /** The message with this Message-ID in the user's Inbox, waiting for delivery (LMTP) to finish. */
   async function received(user: string, messageId: string): Promise<{ parsed: ParsedMail; source: Buffer }> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const source = await inbox(user, async (client) => {
-        const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
-        if (!uids || !uids.length) return undefined;
-        const message = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
-        return message ? message.source : undefined;
-      });
-      if (source) return { parsed: await simpleParser(source), source };
-      if (Date.now() > deadline) assert.fail(`${messageId} did not arrive in ${user}'s Inbox`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const source = await eventually(`${messageId} to arrive in ${user}'s Inbox`, () => inbox(user, async (client) => {
+      const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+      if (!uids || !uids.length) return undefined;
+      const message = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
+      return message ? message.source : undefined;
+    }), { intervalMs: 250 });
+    return { parsed: await simpleParser(source), source };
   }
 
   function draftOf(document: DocumentToSend, headers: Partial<DraftHeaders> = {}): DraftMessage {
