@@ -4,7 +4,7 @@
  * texts, order, spacing (STATUS's trailing space) and quoting, read with a bare TLS socket.
  */
 import * as assert from 'node:assert/strict';
-import { xoauth2Response } from '../../src/mail/pop3/xoauth2';
+import { xoauth2Response } from '../../src/mail/xoauth2';
 import { ALICE, ImapSandbox, imapSandbox } from './imap-sandbox';
 import { ImapWireClient } from './imap-wire-client';
 
@@ -26,7 +26,7 @@ describe('Exchange IMAP front: the wire as Exchange Online writes it', function 
     for (const client of clients.splice(0)) client.close();
   });
 
-  const payload = (token = sandbox.mintToken()) => xoauth2Response({ user: ALICE, accessToken: token });
+  const payload = (token = sandbox.mintToken()) => xoauth2Response({ encrypted: true }, { user: ALICE, accessToken: token });
 
   async function greeted(): Promise<{ client: ImapWireClient; greeting: string }> {
     const client = await ImapWireClient.connect({ ...sandbox.servers.imap.exchange, ca: sandbox.ca });

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { xoauth2Response } from '../../src/mail/pop3/xoauth2';
+import { xoauth2Response } from '../../src/mail/xoauth2';
 import { ImapWireClient } from './imap-wire-client';
 import { sandbox } from './sandbox';
 
@@ -33,7 +33,7 @@ describe('The sandbox control API for mail faults', () => {
     try {
       await client.line();
       const token = box.identity.control.mintAccessToken({ upn: 'alice@contoso.test', unique_name: 'alice@contoso.test' });
-      assert.deepEqual(await client.command('a', `AUTHENTICATE XOAUTH2 ${xoauth2Response({ user: 'alice@contoso.test', accessToken: token })}`), ['a OK AUTHENTICATE completed.']);
+      assert.deepEqual(await client.command('a', `AUTHENTICATE XOAUTH2 ${xoauth2Response({ encrypted: true }, { user: 'alice@contoso.test', accessToken: token })}`), ['a OK AUTHENTICATE completed.']);
       assert.deepEqual(await client.command('b', 'LIST "" "Archive"'), ['b BAD Request is throttled. Suggested Backoff Time: 1500 milliseconds']);
     } finally {
       client.close();

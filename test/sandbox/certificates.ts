@@ -6,7 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface SandboxCertificates {
@@ -69,4 +70,26 @@ export function ensureCertificates(stateDir: string): SandboxCertificates {
     appThumbprintSha1: thumbprint(files.appCertFile, 'sha1'),
     appThumbprintSha256: thumbprint(files.appCertFile, 'sha256'),
   };
+}
+
+export interface TlsIdentity {
+  key: string;
+  cert: string;
+  /** The CA that issued `cert`: what a client must be told to trust. */
+  ca: string;
+}
+
+let throwaway: TlsIdentity | undefined;
+
+/** A private CA and a certificate for 127.0.0.1 it issued, made once per process in a temporary directory: for fake servers in tests. */
+export function throwawayIdentity(): TlsIdentity {
+  if (!throwaway) {
+    const certificates = ensureCertificates(mkdtempSync(join(tmpdir(), 'exchange-mail-tls-')));
+    throwaway = {
+      key: readFileSync(certificates.serverKeyFile, 'utf8'),
+      cert: readFileSync(certificates.serverCertFile, 'utf8'),
+      ca: readFileSync(certificates.caFile, 'utf8'),
+    };
+  }
+  return throwaway;
 }

@@ -5,7 +5,7 @@
  * not connected" at the first command after a successful login), and LOGOUT.
  */
 import type { MailServer, XOAuth2Credentials } from '../../mail/server';
-import { xoauth2Response } from '../../mail/pop3/xoauth2';
+import { xoauth2Response } from '../../mail/xoauth2';
 import { LineChannel, ProbeOptions } from './line-channel';
 import { ProbeError } from './probe-error';
 
@@ -108,7 +108,7 @@ export async function authenticateImapProbe(session: ImapProbeSession, credentia
   if (!capabilities.includes('AUTH=XOAUTH2')) {
     throw new ProbeError('xoauth2-unavailable', `the server offers ${capabilities.filter((c) => c.startsWith('AUTH=')).join(' ') || 'no SASL mechanism'}`);
   }
-  const response = xoauth2Response(credentials);
+  const response = xoauth2Response(channel.tokenChannel, credentials);
   channel.registerSecret(credentials.accessToken);
   const t = tag(session);
   const initialResponse = capabilities.includes('SASL-IR');

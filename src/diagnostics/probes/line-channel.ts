@@ -10,6 +10,7 @@ import { Redactor } from '../redact';
 import { LineReader, LineTooLongError } from '../../mail/pop3/line-reader';
 import type { MailLog, MailServer } from '../../mail/server';
 import { secureContextTrusting } from '../../mail/tls-trust';
+import { channelOf, TokenChannel } from '../../mail/xoauth2';
 import { describeError, ProbeError, socketFailureKind } from './probe-error';
 
 export interface ProbeOptions {
@@ -20,9 +21,13 @@ export interface ProbeOptions {
   connectTimeoutMs?: number;
   /** Silence from the server while a reply is awaited (default 30 s). */
   replyTimeoutMs?: number;
+  /** Longest a whole reply may take, however steadily its lines come (default 60 s). */
+  replyDeadlineMs?: number;
 }
 
 const MAX_LINE = 64 * 1024;
+/** A probe reads greetings, capability lists and one-line answers: far fewer lines than this per command. */
+const MAX_REPLY_LINES = 1000;
 function tlsOptions(server: MailServer): ConnectionOptions {
   return {
     host: server.host,
@@ -40,9 +45,15 @@ export class LineChannel {
   private failure?: ProbeError;
   private detach: () => void = () => {};
   private readonly replyTimeoutMs: number;
+  private readonly replyDeadlineMs: number;
+  /** The reply to the last command (or the greeting): lines read and when it must be complete. */
+  private replyLines = 0;
+  private replyDeadline: number;
 
   private constructor(readonly label: string, readonly server: MailServer, private socket: Socket, private readonly options: ProbeOptions) {
     this.replyTimeoutMs = options.replyTimeoutMs ?? 30_000;
+    this.replyDeadlineMs = options.replyDeadlineMs ?? 60_000;
+    this.replyDeadline = Date.now() + this.replyDeadlineMs;
     this.attach(socket);
   }
 
@@ -59,6 +70,11 @@ export class LineChannel {
     return this.socket instanceof TLSSocket;
   }
 
+  /** What the token rule (mail/xoauth2) needs to know of this connection now. */
+  get tokenChannel(): TokenChannel {
+    return channelOf(this.socket, `${this.label} server ${this.server.host}:${this.server.port}`);
+  }
+
   /** Strings the trace must never show (the token; the Redactor knows the XOAUTH2 payload's shape itself). */
   registerSecret(...secrets: string[]): void {
     for (const secret of secrets) this.options.redactor.register(secret);
@@ -66,20 +82,30 @@ export class LineChannel {
 
   send(line: string): void {
     if (this.failure) throw this.failure;
+    this.replyLines = 0;
+    this.replyDeadline = Date.now() + this.replyDeadlineMs;
     this.options.log.trace(`${this.label} C: ${this.options.redactor.redact(line)}`);
     this.socket.write(`${line}\r\n`);
   }
 
   /** The next line from the server, without its line ending; fails on silence, hang-up or garbage. */
   readLine(timeoutMs = this.replyTimeoutMs): Promise<string> {
+    if (++this.replyLines > MAX_REPLY_LINES) {
+      this.fail(new ProbeError('protocol-error', `${this.label} server sent over ${MAX_REPLY_LINES} lines in one reply`));
+      this.socket.destroy();
+    }
     const queued = this.lines.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
+    if (queued !== undefined && !this.failure) return Promise.resolve(queued);
     if (this.failure) return Promise.reject(this.failure);
+    const left = this.replyDeadline - Date.now();
+    const slow = left < timeoutMs;
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.fail(new ProbeError('timeout', `${this.label} server went silent for ${timeoutMs / 1000} s`));
+        this.fail(new ProbeError('timeout', slow
+          ? `${this.label} server did not finish its reply within ${this.replyDeadlineMs / 1000} s`
+          : `${this.label} server went silent for ${timeoutMs / 1000} s`));
         this.socket.destroy();
-      }, timeoutMs);
+      }, Math.max(0, slow ? left : timeoutMs));
       this.waiter = {
         resolve: (line) => { clearTimeout(timer); resolve(line); },
         reject: (error) => { clearTimeout(timer); reject(error); },
@@ -137,8 +163,13 @@ export class LineChannel {
       this.options.log.trace(`${this.label} S: ${this.options.redactor.redact(line)}`);
       const waiter = this.waiter;
       this.waiter = undefined;
-      if (waiter) waiter.resolve(line);
-      else this.lines.push(line);
+      if (waiter) {
+        waiter.resolve(line);
+      } else if (this.lines.push(line) > MAX_REPLY_LINES) {
+        this.fail(new ProbeError('protocol-error', `${this.label} server sent over ${MAX_REPLY_LINES} lines nobody asked for`));
+        this.socket.destroy();
+        return;
+      }
     }
   }
 

@@ -5,7 +5,7 @@
  * an empty line), and QUIT. Nothing is ever sent.
  */
 import type { MailServer, XOAuth2Credentials } from '../../mail/server';
-import { xoauth2Response } from '../../mail/pop3/xoauth2';
+import { xoauth2Response } from '../../mail/xoauth2';
 import { LineChannel, ProbeOptions } from './line-channel';
 import { ProbeError } from './probe-error';
 import type { ProbeAuthResult } from './imap-probe';
@@ -88,7 +88,7 @@ export async function authenticateSmtpProbe(session: SmtpProbeSession, credentia
   if (!mechanisms?.includes('XOAUTH2')) {
     throw new ProbeError('xoauth2-unavailable', `the server offers ${mechanisms?.length ? `AUTH ${mechanisms.join(' ')}` : 'no AUTH'}`);
   }
-  const response = xoauth2Response(credentials);
+  const response = xoauth2Response(channel.tokenChannel, credentials);
   channel.registerSecret(credentials.accessToken);
   channel.send(`AUTH XOAUTH2 ${response}`);
   let reply = await readReply(channel);

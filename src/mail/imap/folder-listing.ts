@@ -62,8 +62,10 @@ export function readStatusReply(reply: UntaggedData): StatusCounts | undefined {
   const counts: StatusCounts = { encoded };
   for (let i = 0; i + 1 < items.length; i += 2) {
     const key = text(items[i])?.toUpperCase();
-    const value = Number(text(items[i + 1]));
-    if (!Number.isFinite(value)) continue;
+    const digits = text(items[i + 1]);
+    // RFC 3501 counts are unsigned numbers; anything else is no count at all, not a negative one.
+    if (digits === undefined || !/^\d{1,10}$/.test(digits)) continue;
+    const value = Number(digits);
     if (key === 'MESSAGES') counts.messages = value;
     else if (key === 'UNSEEN') counts.unseen = value;
   }

@@ -20,9 +20,24 @@ export interface InboxWatchOptions {
   pollIntervalMs: number;
   log: MailLog;
   onCount: UnreadListener;
+  backoff?: Partial<WatchBackoff>;
 }
 
-const RETRY_PAUSES_MS = [1000, 2000, 5000, 15_000, 60_000];
+/** How the watch waits before logging in again after its connection was lost. */
+export interface WatchBackoff {
+  /** The pause after the first loss; each loss in a row doubles it. */
+  firstPauseMs: number;
+  maxPauseMs: number;
+  /** A connection up this long counts as working: the next loss starts again from the first pause. */
+  stableAfterMs: number;
+}
+
+/**
+ * A server that accepts the login and drops the connection at once must not be logged into
+ * every second: the pause doubles up to five minutes, and only a connection that stayed up two
+ * minutes (several IDLE renewals' worth of a working server) earns the short pause back.
+ */
+const DEFAULT_BACKOFF: WatchBackoff = { firstPauseMs: 1000, maxPauseMs: 5 * 60_000, stableAfterMs: 2 * 60_000 };
 const RECOUNT_DEBOUNCE_MS = 150;
 
 export class InboxWatch {
@@ -32,8 +47,11 @@ export class InboxWatch {
   private recountTimer?: NodeJS.Timeout;
   private failures = 0;
   private watched?: ImapFlow;
+  private readonly backoff: WatchBackoff;
 
-  constructor(private readonly options: InboxWatchOptions) {}
+  constructor(private readonly options: InboxWatchOptions) {
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  }
 
   start(): void {
     void this.run();
@@ -85,16 +103,17 @@ export class InboxWatch {
       client.on('exists', recount);
       client.on('expunge', recount);
       client.on('flags', recount);
+      const upSince = Date.now();
       client.once('close', () => {
         this.watched = undefined;
         if (this.stopped) return;
+        if (Date.now() - upSince >= this.backoff.stableAfterMs) this.failures = 0;
         this.options.log.info('IMAP: the Inbox watch connection closed; reconnecting.');
         // An expired token is renewed by the slot when the new login is refused.
         slot.discard({ renew: false });
         this.retryLater(slot);
       });
       this.emit(await this.count(client));
-      this.failures = 0;
     } catch (error) {
       if (this.stopped) return;
       this.options.log.warn(`IMAP: the Inbox watch failed: ${(error as Error).message}`);
@@ -105,7 +124,8 @@ export class InboxWatch {
   }
 
   private retryLater(slot: ConnectionSlot<ImapFlow>): void {
-    const pause = RETRY_PAUSES_MS[Math.min(this.failures++, RETRY_PAUSES_MS.length - 1)]!;
+    const { firstPauseMs, maxPauseMs } = this.backoff;
+    const pause = Math.min(maxPauseMs, firstPauseMs * 2 ** Math.min(this.failures++, 30));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.watchWithIdle(slot), pause);
   }

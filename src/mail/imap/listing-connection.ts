@@ -14,7 +14,8 @@ import { connect as netConnect, isIP, Socket } from 'node:net';
 import { connect as tlsConnect, ConnectionOptions, TLSSocket } from 'node:tls';
 import { MailServer, XOAuth2Credentials } from '../server';
 import { secureContextTrusting } from '../tls-trust';
-import { ConnectionLostError, LoginRefusedError, CommandFailedError } from './failures';
+import { channelOf, xoauth2Response } from '../xoauth2';
+import { address, ConnectionLostError, LoginRefusedError, CommandFailedError } from './failures';
 import { ImapTrace } from './protocol-trace';
 import { ImapResponse, parseResponse, ResponseFramer, TaggedStatus, UntaggedData } from './response-parser';
 
@@ -22,9 +23,21 @@ export interface ListingConnectionOptions {
   server: MailServer;
   credentials: XOAuth2Credentials;
   trace: ImapTrace;
-  /** No byte from the server for this long ends the connection. */
+  /** No byte from the server for this long ends the connection (default 90 s). */
   timeoutMs?: number;
+  /**
+   * Longest wait for a complete answer, bytes or not: connecting with its greeting, and each
+   * burst of commands (default 120 s). A server trickling bytes cannot hold a listing longer.
+   */
+  deadlineMs?: number;
 }
+
+const DEFAULT_TIMEOUT_MS = 90_000;
+const DEFAULT_DEADLINE_MS = 120_000;
+/** Everything one burst may bring back: a 10,000-folder listing with counts is about 2 MB. */
+const MAX_BURST_BYTES = 8 * 1024 * 1024;
+/** Untagged replies one burst may bring: a 10,000-folder listing with LIST-STATUS is 20,000. Each costs a few hundred bytes of heap. */
+const MAX_BURST_REPLIES = 50_000;
 
 /** What the server said to a burst of commands: every untagged reply, and each command's completion. */
 export interface BurstReply {
@@ -52,12 +65,19 @@ export function tlsOptions(server: MailServer): ConnectionOptions {
 }
 
 export class ListingConnection {
-  private readonly framer = new ResponseFramer();
+  private framer = new ResponseFramer();
+  /** Bytes received for the burst in flight, against MAX_BURST_BYTES. */
+  private burstBytes = 0;
+  /** Set once the server agreed to STARTTLS: any further cleartext byte is an injection. */
+  private cleartextOver = false;
+  private upgrading = false;
   private current?: Burst;
   private collected: UntaggedData[] = [];
   private nextTag = 1;
   private closed = false;
   private byeReason?: string;
+  /** Why the connection ended, for a caller that learns of it after its burst completed. */
+  private endReason?: string;
   private socket!: Socket;
   private greeting?: (response: ImapResponse) => void;
   private continuation?: (text: string) => void;
@@ -74,7 +94,13 @@ export class ListingConnection {
   /** Connects, reads the greeting and logs in; throws LoginRefusedError when the token is refused. */
   static async open(options: ListingConnectionOptions): Promise<ListingConnection> {
     const connection = new ListingConnection(options);
-    await connection.start();
+    try {
+      await connection.start();
+    } catch (error) {
+      connection.socket?.destroy();
+      connection.lost('the connection could not be set up');
+      throw error;
+    }
     return connection;
   }
 
@@ -110,14 +136,16 @@ export class ListingConnection {
   private async start(): Promise<void> {
     const { server } = this.options;
     const greeted = new Promise<ImapResponse>((resolve) => { this.greeting = resolve; });
-    await new Promise<void>((resolve, reject) => {
-      const socket = server.security === 'tls'
-        ? tlsConnect(tlsOptions(server), resolve)
-        : netConnect({ host: server.host, port: server.port }, resolve);
-      socket.once('error', reject);
-      this.attach(socket);
+    const greeting = await this.withinDeadline('the greeting', async () => {
+      await new Promise<void>((resolve, reject) => {
+        const socket = server.security === 'tls'
+          ? tlsConnect(tlsOptions(server), resolve)
+          : netConnect({ host: server.host, port: server.port }, resolve);
+        socket.once('error', reject);
+        this.attach(socket);
+      });
+      return Promise.race([greeted, this.closedPromise]);
     });
-    const greeting = await Promise.race([greeted, this.closedPromise]);
     if (greeting.kind !== 'status' || greeting.status === 'BYE' || greeting.status === 'BAD' || greeting.status === 'NO') {
       throw new ConnectionLostError(`the server did not greet as IMAP: ${greeting.kind === 'status' ? greeting.text : greeting.kind}`);
     }
@@ -129,15 +157,17 @@ export class ListingConnection {
 
   private attach(socket: Socket): void {
     this.socket = socket;
-    socket.setTimeout(this.options.timeoutMs ?? 90_000, () => socket.destroy(new ConnectionLostError('the server did not answer in time')));
+    socket.setTimeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => socket.destroy(new ConnectionLostError('the server did not answer in time')));
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error: Error) => this.lost(error.message));
     socket.on('close', () => this.lost('the server closed the connection'));
   }
 
   private async startTls(): Promise<void> {
-    const done = await this.burst(['STARTTLS']);
+    this.upgrading = true;
+    const done = await this.burst(['STARTTLS']).finally(() => { this.upgrading = false; });
     if (done.completions[0]?.status !== 'OK') throw new CommandFailedError('STARTTLS', done.completions[0]?.status ?? 'BAD', done.completions[0]?.text ?? '');
+    if (this.closed) throw new ConnectionLostError(this.byeReason ?? this.endReason ?? 'the connection ended before TLS');
     const plain = this.socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('close');
@@ -145,6 +175,9 @@ export class ListingConnection {
     await new Promise<void>((resolve, reject) => {
       const secured: TLSSocket = tlsConnect({ ...tlsOptions(this.options.server), socket: plain }, resolve);
       secured.once('error', reject);
+      // Nothing read in cleartext carries over: a new framer for the TLS stream.
+      this.framer = new ResponseFramer();
+      this.cleartextOver = false;
       this.attach(secured);
     });
     // Capabilities read before TLS may have been forged; ask again.
@@ -153,9 +186,9 @@ export class ListingConnection {
   }
 
   private async authenticate(): Promise<void> {
-    const { user, accessToken } = this.options.credentials;
-    this.options.trace.registerSecret(accessToken);
-    const payload = Buffer.from(`user=${user}\x01auth=Bearer ${accessToken}\x01\x01`).toString('base64');
+    const { credentials, server } = this.options;
+    this.options.trace.registerSecret(credentials.accessToken);
+    const payload = xoauth2Response(channelOf(this.socket, `IMAP server ${address(server)}`), credentials);
     const saslIr = this.has('SASL-IR');
     // A refusal comes as a `+` challenge carrying the error, answered with an empty line.
     this.continuation = (text) => this.writeLine(saslIr || text.length > 0 ? '' : payload);
@@ -193,10 +226,12 @@ export class ListingConnection {
     const burst: Burst = { tags, completions: new Array<TaggedStatus>(commands.length), left: commands.length, done: () => undefined };
     const finished = new Promise<void>((resolve) => { burst.done = resolve; });
     this.current = burst;
+    this.burstBytes = 0;
     this.options.trace.client(...lines);
     this.socket.write(lines.join('\r\n') + '\r\n');
     try {
-      await Promise.race([finished, this.closedPromise]);
+      await this.withinDeadline(commands.length === 1 ? commands[0]!.split(' ')[0]! : `${commands.length} commands`,
+        () => Promise.race([finished, this.closedPromise]));
     } finally {
       this.current = undefined;
     }
@@ -210,16 +245,50 @@ export class ListingConnection {
     this.socket.write(`${line}\r\n`);
   }
 
+  /** Runs `wait`; when it has not settled after the deadline, the connection ends and the wait fails. */
+  private async withinDeadline<T>(what: string, wait: () => Promise<T>): Promise<T> {
+    const ms = this.options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        const error = new ConnectionLostError(`no complete answer to ${what} within ${ms / 1000} s`);
+        this.abort(error);
+        reject(error);
+      }, ms);
+    });
+    try {
+      return await Promise.race([wait(), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Ends the connection now for a reason of our own (a protocol violation, a deadline). */
+  private abort(error: ConnectionLostError): void {
+    this.lost(error.reason);
+    this.socket?.destroy();
+  }
+
   private receive(chunk: Buffer): void {
+    if (this.closed) return;
+    if (this.cleartextOver) {
+      this.abort(new ConnectionLostError('the server sent data after agreeing to STARTTLS, before TLS began (possible injection)'));
+      return;
+    }
+    this.burstBytes += chunk.length;
+    if (this.burstBytes > MAX_BURST_BYTES) {
+      this.abort(new ConnectionLostError(`the server sent over ${MAX_BURST_BYTES} bytes in answer to one burst of commands`));
+      return;
+    }
     let frames: Buffer[];
     try {
       frames = this.framer.push(chunk);
     } catch (error) {
-      this.socket.destroy(error as Error);
+      this.abort(new ConnectionLostError((error as Error).message));
       return;
     }
     if (frames.length > 0) this.options.trace.server(...frames.map((frame) => frame.toString('utf8')));
-    for (const frame of frames) {
+    for (const [i, frame] of frames.entries()) {
       let response: ImapResponse;
       try {
         response = parseResponse(frame);
@@ -227,6 +296,10 @@ export class ListingConnection {
         continue;
       }
       this.dispatch(response);
+      if (this.cleartextOver && (i < frames.length - 1 || this.framer.buffered > 0)) {
+        this.abort(new ConnectionLostError('the server sent data after agreeing to STARTTLS, before TLS began (possible injection)'));
+        return;
+      }
     }
   }
 
@@ -245,7 +318,9 @@ export class ListingConnection {
       if (response.name === 'CAPABILITY') {
         this.capabilities = new Set(response.args.filter((a): a is string => typeof a === 'string').map((a) => a.toUpperCase()));
       }
-      this.collected.push(response);
+      if (this.collected.push(response) > MAX_BURST_REPLIES) {
+        this.abort(new ConnectionLostError(`the server sent over ${MAX_BURST_REPLIES} replies in answer to one burst of commands`));
+      }
       return;
     }
     if (response.tag === '*') {
@@ -256,6 +331,8 @@ export class ListingConnection {
     const index = burst?.tags.get(response.tag);
     if (burst && index !== undefined && burst.completions[index] === undefined) {
       burst.completions[index] = response;
+      // RFC 3501 6.2.1: after the OK to STARTTLS the next bytes must be the TLS handshake.
+      if (this.upgrading && response.status === 'OK') this.cleartextOver = true;
       if (--burst.left === 0) burst.done();
     }
   }
@@ -263,6 +340,7 @@ export class ListingConnection {
   private lost(reason: string): void {
     if (this.closed && this.rejectClosed === undefined) return;
     this.closed = true;
+    this.endReason = reason;
     this.rejectClosed?.(new ConnectionLostError(this.byeReason ?? reason));
     this.rejectClosed = undefined;
   }

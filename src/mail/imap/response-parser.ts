@@ -34,43 +34,112 @@ export interface Continuation {
 export type ImapResponse = TaggedStatus | UntaggedData | Continuation;
 
 const STATUSES = new Set(['OK', 'NO', 'BAD', 'BYE', 'PREAUTH']);
-const LITERAL_AT_END = /\{(\d+)\+?\}$/;
+/** A literal announced at the end of a line: `{123}` or the non-synchronising `{123+}`; ten digits at most. */
+const LITERAL_AT_END = /\{(\d{1,10})\+?\}$/;
+/** Enough of a line's end to hold the longest literal marker (`{` + 10 digits + `+}`) with room to spare. */
+const MARKER_TAIL = 16;
+/** A literal as the reader meets it inside a framed response. */
+const LITERAL = /^\{(\d{1,10})\+?\}(?:\r?\n)?/;
+/** Parenthesised lists nest this deep at most: BODYSTRUCTURE of a real message stays far below. */
+const MAX_NESTING = 64;
 
-/** Accumulates bytes and returns every complete response, literals included, as one buffer. */
+export interface FramerLimits {
+  /** Longest line outside literals, CRLF excluded. */
+  maxLineBytes: number;
+  /** Longest response: its lines and literals together. */
+  maxResponseBytes: number;
+}
+
+/**
+ * What the listing connection reads: LIST, STATUS and CAPABILITY lines of well under a KiB, and
+ * mailbox names as literals. A server sending more is not listing folders.
+ */
+export const LISTING_LIMITS: FramerLimits = { maxLineBytes: 64 * 1024, maxResponseBytes: 1024 * 1024 };
+
+/** The server sent a line or response over the limit; the connection cannot go on. */
+export class ResponseTooLargeError extends Error {
+  constructor(readonly what: 'line' | 'response', readonly limit: number) {
+    super(`the server sent a ${what} over ${limit} bytes`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+/**
+ * Accumulates bytes and returns every complete response, literals included, as one buffer.
+ * Each byte is looked at once: a chunk is appended to a buffer that grows by doubling, and the
+ * search for the line end starts where the last one stopped.
+ */
 export class ResponseFramer {
-  private pending: Buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
+  /** The current response spans buffer[start, end); bytes before `scanned` were already searched. */
+  private start = 0;
+  private end = 0;
+  private scanned = 0;
+  /** Where the current line of the response starts (after the last literal). */
+  private lineStart = 0;
   /** Bytes of a literal still to come before the response's line continues. */
   private literalLeft = 0;
-  private scanFrom = 0;
 
-  constructor(private readonly maxResponseBytes = 64 * 1024 * 1024) {}
+  constructor(private readonly limits: FramerLimits = LISTING_LIMITS) {}
+
+  /** Bytes received and not yet returned as a response. */
+  get buffered(): number {
+    return this.end - this.start;
+  }
 
   push(chunk: Buffer): Buffer[] {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.append(chunk);
     const responses: Buffer[] = [];
     for (;;) {
       if (this.literalLeft > 0) {
-        const available = this.pending.length - this.scanFrom;
-        if (available < this.literalLeft) break;
-        this.scanFrom += this.literalLeft;
-        this.literalLeft = 0;
+        const take = Math.min(this.literalLeft, this.end - this.scanned);
+        this.scanned += take;
+        this.literalLeft -= take;
+        if (this.literalLeft > 0) break;
+        this.lineStart = this.scanned;
       }
-      const newline = this.pending.indexOf(0x0a, this.scanFrom);
-      if (newline === -1) break;
-      const lineEnd = newline > 0 && this.pending[newline - 1] === 0x0d ? newline - 1 : newline;
-      const line = this.pending.toString('latin1', this.scanFrom, lineEnd);
-      const literal = LITERAL_AT_END.exec(line);
-      if (literal) {
-        this.literalLeft = Number(literal[1]);
-        this.scanFrom = newline + 1;
+      const found = this.buffer.subarray(this.scanned, this.end).indexOf(0x0a);
+      if (found === -1) {
+        this.scanned = this.end;
+        if (this.end - this.lineStart > this.limits.maxLineBytes) throw new ResponseTooLargeError('line', this.limits.maxLineBytes);
+        break;
+      }
+      const newline = this.scanned + found;
+      const lineEnd = newline > this.lineStart && this.buffer[newline - 1] === 0x0d ? newline - 1 : newline;
+      if (lineEnd - this.lineStart > this.limits.maxLineBytes) throw new ResponseTooLargeError('line', this.limits.maxLineBytes);
+      this.scanned = newline + 1;
+      const marker = LITERAL_AT_END.exec(this.buffer.toString('latin1', Math.max(this.lineStart, lineEnd - MARKER_TAIL), lineEnd));
+      if (marker) {
+        this.literalLeft = Number(marker[1]);
+        if (this.scanned - this.start + this.literalLeft > this.limits.maxResponseBytes) {
+          throw new ResponseTooLargeError('response', this.limits.maxResponseBytes);
+        }
+        this.lineStart = this.scanned;
         continue;
       }
-      responses.push(this.pending.subarray(0, lineEnd));
-      this.pending = this.pending.subarray(newline + 1);
-      this.scanFrom = 0;
+      responses.push(Buffer.from(this.buffer.subarray(this.start, lineEnd)));
+      this.start = this.scanned;
+      this.lineStart = this.scanned;
     }
-    if (this.pending.length > this.maxResponseBytes) throw new Error(`a response from the server exceeded ${this.maxResponseBytes} bytes`);
+    if (this.end - this.start > this.limits.maxResponseBytes) throw new ResponseTooLargeError('response', this.limits.maxResponseBytes);
     return responses;
+  }
+
+  /** Adds the chunk, moving what is still pending to the front (or to a buffer twice as large) when it does not fit. */
+  private append(chunk: Buffer): void {
+    if (this.end + chunk.length > this.buffer.length) {
+      const pending = this.end - this.start;
+      const needed = pending + chunk.length;
+      const target = needed > this.buffer.length ? Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2, 4096)) : this.buffer;
+      this.buffer.copy(target, 0, this.start, this.end);
+      this.buffer = target;
+      this.scanned -= this.start;
+      this.lineStart -= this.start;
+      this.end = pending;
+      this.start = 0;
+    }
+    chunk.copy(this.buffer, this.end);
+    this.end += chunk.length;
   }
 }
 
@@ -125,13 +194,16 @@ class Reader {
     return atom.toUpperCase() === 'NIL' ? null : atom;
   }
 
+  private depth = 0;
+
   private list(): ImapValue[] {
+    if (++this.depth > MAX_NESTING) throw new Error(`lists nested deeper than ${MAX_NESTING}`);
     this.position++;
     const items: ImapValue[] = [];
     for (;;) {
       this.skipSpaces();
       if (this.done) throw new Error('unterminated list');
-      if (this.peek() === 0x29) { this.position++; return items; }
+      if (this.peek() === 0x29) { this.position++; this.depth--; return items; }
       items.push(this.value());
     }
   }
@@ -143,20 +215,23 @@ class Reader {
       let b = this.peek();
       this.position++;
       if (b === 0x22) return Buffer.from(parts).toString('utf8');
-      if (b === 0x5c) { b = this.peek(); this.position++; }
+      if (b === 0x5c) {
+        if (this.done) break;
+        b = this.peek();
+        this.position++;
+      }
       parts.push(b);
     }
     throw new Error('unterminated quoted string');
   }
 
+  /** `{n}` CRLF and n bytes, inside this response; n of ten digits at most, never past the response's end. */
   private literal(): string {
-    const close = this.bytes.indexOf(0x7d, this.position);
-    const size = Number(this.bytes.toString('latin1', this.position + 1, close).replace('+', ''));
-    if (close === -1 || !Number.isInteger(size)) throw new Error('malformed literal');
-    // `}` CRLF, then the literal's bytes.
-    let start = close + 1;
-    if (this.bytes[start] === 0x0d) start++;
-    if (this.bytes[start] === 0x0a) start++;
+    const marker = LITERAL.exec(this.bytes.toString('latin1', this.position, this.position + MARKER_TAIL));
+    if (!marker) throw new Error(`malformed literal at ${this.position}`);
+    const size = Number(marker[1]);
+    const start = this.position + marker[0].length;
+    if (start + size > this.bytes.length) throw new Error(`a literal of ${size} bytes is longer than its response`);
     this.position = start + size;
     return this.bytes.toString('utf8', start, start + size);
   }

@@ -9,9 +9,10 @@ import { ExplainedError } from '../../errors';
 import { Redactor } from '../../diagnostics/redact';
 import { MailLog, MailServer, silentLog } from '../server';
 import { secureContextTrusting } from '../tls-trust';
+import { channelOf, TokenChannel } from '../xoauth2';
 import {
-  address, badGreeting, connectionDropped, isUnreachableError, lineTooLong, protocolError, serverRefused,
-  timedOut, tlsFailure, unreachable,
+  address, badGreeting, connectionDropped, isUnreachableError, lineTooLong, protocolError, replyTooLarge, replyTooSlow,
+  serverRefused, timedOut, tlsFailure, unreachable,
 } from './failures';
 import { LineReader, LineTooLongError } from './line-reader';
 import { isTerminator, parseStatusLine, StatusLine, unstuff } from './reply';
@@ -27,9 +28,17 @@ export interface Pop3Options {
   commandTimeoutMs?: number;
   /** Longest line accepted from the server, in bytes (default 64 KiB). */
   maxLineLength?: number;
+  /** Largest multi-line reply (CAPA, UIDL, TOP), in bytes (default 16 MiB). */
+  maxReplyBytes?: number;
+  /** Longest a whole reply may take, however steadily its lines come (default 120 s). */
+  replyDeadlineMs?: number;
 }
 
-const DEFAULTS = { connectTimeoutMs: 15_000, commandTimeoutMs: 30_000, maxLineLength: 64 * 1024 };
+/**
+ * A multi-line reply here is a header (TOP n 0), a capability list or a mailbox's UIDs: a
+ * 100,000-message UIDL is about 3 MB, so 16 MiB leaves room and stops a server that never ends.
+ */
+const DEFAULTS = { connectTimeoutMs: 15_000, commandTimeoutMs: 30_000, maxLineLength: 64 * 1024, maxReplyBytes: 16 * 1024 * 1024, replyDeadlineMs: 120_000 };
 
 interface LineWaiter {
   resolve(line: Buffer): void;
@@ -60,6 +69,10 @@ export class Pop3Connection {
   private closing = false;
   private detach: () => void = () => {};
   private greetingText = '';
+  /** Bytes of the lines read ahead of the commands that will take them. */
+  private queuedBytes = 0;
+  /** When the reply to the last command must be complete. */
+  private replyDeadline = Infinity;
 
   private constructor(readonly server: MailServer, private socket: Socket, options: Pop3Options) {
     this.log = options.log ?? silentLog;
@@ -68,6 +81,8 @@ export class Pop3Connection {
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs,
       maxLineLength: options.maxLineLength ?? DEFAULTS.maxLineLength,
+      maxReplyBytes: options.maxReplyBytes ?? DEFAULTS.maxReplyBytes,
+      replyDeadlineMs: options.replyDeadlineMs ?? DEFAULTS.replyDeadlineMs,
     };
     this.reader = new LineReader(this.settings.maxLineLength);
   }
@@ -102,10 +117,16 @@ export class Pop3Connection {
     return this.socket instanceof TLSSocket;
   }
 
+  /** What the token rule (../xoauth2) needs to know of this connection now. */
+  get tokenChannel(): TokenChannel {
+    return channelOf(this.socket, `POP3 server ${address(this.server)}`);
+  }
+
   /** Sends one command line; the trace shows it redacted. */
   send(line: string, step = line): void {
     if (this.failure) throw this.failure;
     this.step = step;
+    this.replyDeadline = Date.now() + this.settings.replyDeadlineMs;
     this.log.trace(`POP3 C: ${this.redactor.redact(line)}`);
     this.socket.write(`${line}\r\n`);
   }
@@ -121,9 +142,15 @@ export class Pop3Connection {
   /** Reads the data lines of a multi-line reply up to the lone `.`, dot-unstuffed. */
   async readDataLines(): Promise<Buffer[]> {
     const data: Buffer[] = [];
+    let bytes = 0;
     for (;;) {
       const line = await this.nextLine(this.settings.commandTimeoutMs);
       if (isTerminator(line)) return data;
+      bytes += line.length + 2;
+      if (bytes > this.settings.maxReplyBytes) {
+        this.socket.destroy();
+        throw this.fail(replyTooLarge(this.server, this.step, this.settings.maxReplyBytes));
+      }
       data.push(unstuff(line));
     }
   }
@@ -152,6 +179,7 @@ export class Pop3Connection {
     // From here on the TLS socket reports the plain socket's failures; this only keeps them from going unhandled.
     this.socket.on('error', () => {});
     const dropped = this.reader.discard() + this.lines.splice(0).length;
+    this.queuedBytes = 0;
     if (dropped) this.log.warn(`POP3 ignored ${dropped} unexpected bytes or lines sent before TLS by ${address(this.server)}`);
     const secure = connectTls({ ...tlsOptions(this.server), socket: this.socket });
     this.step = 'STLS';
@@ -214,6 +242,12 @@ export class Pop3Connection {
         waiter.resolve(line);
       } else {
         this.lines.push(line);
+        this.queuedBytes += line.length;
+        if (this.queuedBytes > this.settings.maxReplyBytes) {
+          this.fail(replyTooLarge(this.server, this.step, this.settings.maxReplyBytes));
+          this.socket.destroy();
+          return;
+        }
       }
     }
   }
@@ -230,13 +264,18 @@ export class Pop3Connection {
 
   private nextLine(timeoutMs: number): Promise<Buffer> {
     const queued = this.lines.shift();
-    if (queued) return Promise.resolve(queued);
+    if (queued) {
+      this.queuedBytes -= queued.length;
+      return Promise.resolve(queued);
+    }
     if (this.failure) return Promise.reject(this.failure);
+    const left = this.replyDeadline - Date.now();
+    const slow = left < timeoutMs;
     return new Promise<Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.fail(timedOut(this.server, this.step, timeoutMs));
+        this.fail(slow ? replyTooSlow(this.server, this.step, this.settings.replyDeadlineMs) : timedOut(this.server, this.step, timeoutMs));
         this.socket.destroy();
-      }, timeoutMs);
+      }, Math.max(0, slow ? left : timeoutMs));
       this.waiter = {
         resolve: (line) => { clearTimeout(timer); resolve(line); },
         reject: (error) => { clearTimeout(timer); reject(error); },

@@ -18,6 +18,8 @@ export type Pop3FailureCode =
   | 'connection-dropped'
   | 'timeout'
   | 'line-too-long'
+  | 'reply-too-large'
+  | 'reply-too-slow'
   | 'protocol-error';
 
 export const address = (server: MailServer) => `${server.host}:${server.port}`;
@@ -120,6 +122,18 @@ export function lineTooLong(server: MailServer, step: string, limit: number): Ex
   return new ExplainedError(`The POP3 server ${address(server)} sent a line longer than ${limit} bytes during ${step}.`,
     'This is not the reply of a POP3 server; check the host and port.',
     { code: 'line-too-long', detail: `line over ${limit} bytes during ${step}`, actions: ['openSettings', 'showLog'] });
+}
+
+export function replyTooLarge(server: MailServer, step: string, limit: number): ExplainedError {
+  return new ExplainedError(`The POP3 server ${address(server)} sent more than ${limit} bytes in reply to ${step}.`,
+    'This is not the reply of a POP3 server to this client; check the host and port, and try again later.',
+    { code: 'reply-too-large', detail: `reply over ${limit} bytes during ${step}`, actions: ['openSettings', 'showLog'] });
+}
+
+export function replyTooSlow(server: MailServer, step: string, ms: number): ExplainedError {
+  return new ExplainedError(`The POP3 server ${address(server)} did not finish its reply to ${step} within ${ms / 1000} s.`,
+    'Try again; if it keeps happening, check the network and the server.',
+    { code: 'reply-too-slow', detail: `reply to ${step} incomplete after ${ms} ms`, actions: ['retry', 'showLog'] });
 }
 
 export function protocolError(server: MailServer, step: string, line: string): ExplainedError {

@@ -12,6 +12,7 @@
  * any recipient the connection is dropped before the message body, so nobody gets it.
  */
 import { isIP } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
 import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import type { XOAuth2ProvisionCallback } from 'nodemailer/lib/xoauth2';
@@ -21,6 +22,7 @@ import { DraftMessage, validateRecipients, validateSender } from '../compose/dra
 import { OutgoingMessage, Rfc822Message, startRfc822 } from '../compose/rfc822';
 import { CredentialsProvider, MailLog, MailServer, silentLog, XOAuth2Credentials } from '../server';
 import { secureContextTrusting } from '../tls-trust';
+import { bearerTokenFor, CleartextTokenRefused, TokenChannel } from '../xoauth2';
 import { SmtpDialogue } from './dialogue';
 import { explainSmtpFailure, SendContext, SmtpFailure } from './explain';
 import { smtpTraceLogger } from './trace';
@@ -31,6 +33,13 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Milliseconds to wait for the TCP connection and the greeting (default 30 s). */
   connectTimeoutMs?: number;
+  /** Silence from the server, after the greeting, that ends the send (default 120 s). */
+  replyTimeoutMs?: number;
+  /**
+   * Longest the conversation may take up to the server's 354 to DATA, however its bytes trickle
+   * (default 120 s); the body itself is bounded only by silence, as a large one may take long.
+   */
+  dialogueDeadlineMs?: number;
 }
 
 export interface SendResult {
@@ -57,9 +66,16 @@ class RenewalSpent extends Error {}
 
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
 const SOCKET_TIMEOUT = 120_000;
+const DIALOGUE_DEADLINE = 120_000;
 
-function transportOptions(server: MailServer, user: string, accessToken: string, provisionCallback: XOAuth2ProvisionCallback,
-  logger: SMTPTransportOptions['logger'], connectTimeoutMs: number): SMTPTransportOptions {
+/**
+ * One attempt's connection: what nodemailer is told, and whether its TLS handshake verified the
+ * server. nodemailer writes the token itself; it asks `provisionCallback` for it, and the token
+ * rule (../xoauth2) answers only once the handshake (TLS from the first byte, or after STARTTLS,
+ * which `requireTLS` makes mandatory) has verified the certificate.
+ */
+function transportOptions(server: MailServer, user: string, provisionCallback: XOAuth2ProvisionCallback,
+  logger: SMTPTransportOptions['logger'], timeouts: { connectMs: number; replyMs: number }, onVerified: () => void): SMTPTransportOptions {
   return {
     host: server.host,
     port: server.port,
@@ -69,14 +85,22 @@ function transportOptions(server: MailServer, user: string, accessToken: string,
       ...(server.ca ? { secureContext: secureContextTrusting(server.ca) } : {}),
       ...(isIP(server.host) ? {} : { servername: server.host }),
       minVersion: 'TLSv1.2',
+      rejectUnauthorized: true,
+      // Node calls this only on a TLS socket whose chain verified; the name check stays Node's own.
+      checkServerIdentity: (host, cert) => {
+        const mismatch = checkServerIdentity(host, cert);
+        if (!mismatch) onVerified();
+        return mismatch;
+      },
     },
-    // No `expires`: the token we hand over is used as is, and only a refusal asks for another.
-    auth: { type: 'OAuth2', user, accessToken, provisionCallback },
+    // No token here: nodemailer asks provisionCallback when it logs in, and only a refusal asks for another.
+    auth: { type: 'OAuth2', user, provisionCallback },
     logger,
     transactionLog: true,
-    connectionTimeout: connectTimeoutMs,
-    greetingTimeout: connectTimeoutMs,
-    socketTimeout: SOCKET_TIMEOUT,
+    // nodemailer holds connecting, the greeting and STARTTLS together to connectionTimeout, however the bytes trickle.
+    connectionTimeout: timeouts.connectMs,
+    greetingTimeout: timeouts.connectMs,
+    socketTimeout: timeouts.replyMs,
     disableFileAccess: true,
     disableUrlAccess: true,
   };
@@ -146,18 +170,32 @@ export async function sendRfc822(server: MailServer, credentials: CredentialsPro
   let current = await credentialsFor(credentials, false, redactor);
   const sendContext = (): SendContext => ({ server, user: current.user, from: context.from, sizeBytes: context.sizeBytes });
 
+  /** Set by the attempt's TLS handshake; a new attempt starts unverified. */
+  let verified = false;
+  /** Why the token was withheld; nodemailer reports it only as a failed login. */
+  let cleartext: CleartextTokenRefused | undefined;
+  const channel = (): TokenChannel => ({ encrypted: verified, describe: `SMTP server ${server.host}:${server.port}` });
   const provisionCallback: XOAuth2ProvisionCallback = (_user, renew, callback) => {
     if (renew && renewed) {
       callback(new RenewalSpent('the renewed token was refused as well'));
       return;
     }
-    if (renew) {
-      renewed = true;
-      log.info('SMTP: the server refused the token; renewing it once');
+    try {
+      bearerTokenFor(channel(), current);
+    } catch (error) {
+      cleartext = error as CleartextTokenRefused;
+      callback(cleartext);
+      return;
     }
-    credentialsFor(credentials, renew, redactor).then((next) => {
+    if (!renew) {
+      callback(null, current.accessToken);
+      return;
+    }
+    renewed = true;
+    log.info('SMTP: the server refused the token; renewing it once');
+    credentialsFor(credentials, true, redactor).then((next) => {
       current = next;
-      callback(null, next.accessToken);
+      callback(null, bearerTokenFor(channel(), next));
     }, (error: Error) => callback(error));
   };
 
@@ -169,8 +207,18 @@ export async function sendRfc822(server: MailServer, credentials: CredentialsPro
     });
     const onCancel = () => stop.abort();
     options.signal?.addEventListener('abort', onCancel, { once: true });
-    const transport = createTransport(transportOptions(server, current.user, current.accessToken, provisionCallback,
-      smtpTraceLogger(log, redactor, dialogue), options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT));
+    const dialogueDeadlineMs = options.dialogueDeadlineMs ?? DIALOGUE_DEADLINE;
+    let overdue = false;
+    const deadline = setTimeout(() => {
+      // Nothing is sent before the 354: stopping then leaves no half message.
+      if (dialogue.lastReply?.startsWith('354')) return;
+      overdue = true;
+      stop.abort();
+    }, dialogueDeadlineMs);
+    verified = false;
+    const transport = createTransport(transportOptions(server, current.user, provisionCallback,
+      smtpTraceLogger(log, redactor, dialogue),
+      { connectMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT, replyMs: options.replyTimeoutMs ?? SOCKET_TIMEOUT }, () => { verified = true; }));
     const attemptRenewed = renewed;
     try {
       // Declared in MAIL FROM, and checked against the server's SIZE: the estimate while the bytes are still being built (RFC 1870 asks no more).
@@ -198,6 +246,10 @@ export async function sendRfc822(server: MailServer, credentials: CredentialsPro
     } catch (error) {
       if (isOutgoing(message)) await whenBuilt(message);
       if (options.signal?.aborted && !dialogue.refusedRecipients.length) throw cancelled();
+      if (cleartext) throw cleartext;
+      if (overdue) {
+        throw explainSmtpFailure({ code: 'ETIMEDOUT', message: `no answer up to DATA within ${dialogueDeadlineMs / 1000} s`, tokenRenewed: renewed }, sendContext());
+      }
       const failure = failureOf(error as SmtpError, dialogue, renewed);
       if (!attemptRenewed && !renewed && isTokenRefusal(failure)) {
         // Refused at once (535 without a challenge): one more try, with a renewed token.
@@ -210,6 +262,7 @@ export async function sendRfc822(server: MailServer, credentials: CredentialsPro
       log.warn(`SMTP: ${explained.message} (${explained.detail ?? ''})`);
       throw explained;
     } finally {
+      clearTimeout(deadline);
       options.signal?.removeEventListener('abort', onCancel);
       transport.close();
     }

@@ -4,36 +4,17 @@
  * Dovecot), and can break the conversation on purpose: hang up mid-reply, go silent, send
  * garbage, upgrade to TLS.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createSecureContext, SecureContext, TLSSocket } from 'node:tls';
 import { MailServer } from '../../../src/mail/server';
-import { ensureCertificates } from '../../sandbox/certificates';
+import { throwawayIdentity, TlsIdentity } from '../../sandbox/certificates';
 
-export interface TlsIdentity {
-  key: string;
-  cert: string;
-  /** The CA that issued `cert`: what a client must be told to trust. */
-  ca: string;
-}
+export type { TlsIdentity };
 
-let identity: TlsIdentity | undefined;
 let serverContext: SecureContext | undefined;
 
 /** A private CA and a certificate for 127.0.0.1 it issued, made once per test run. */
-export function testIdentity(): TlsIdentity {
-  if (!identity) {
-    const certificates = ensureCertificates(mkdtempSync(join(tmpdir(), 'pop3-test-')));
-    identity = {
-      key: readFileSync(certificates.serverKeyFile, 'utf8'),
-      cert: readFileSync(certificates.serverCertFile, 'utf8'),
-      ca: readFileSync(certificates.caFile, 'utf8'),
-    };
-  }
-  return identity;
-}
+export const testIdentity = throwawayIdentity;
 
 export interface FakeSession {
   /** Lines the client sent in this session, in order. */

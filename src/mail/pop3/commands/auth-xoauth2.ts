@@ -1,7 +1,7 @@
 import { XOAuth2Credentials } from '../../server';
 import { Pop3Connection } from '../connection';
 import { protocolError } from '../failures';
-import { describeFailureChallenge, xoauth2Response } from '../xoauth2';
+import { describeFailureChallenge, xoauth2Response } from '../../xoauth2';
 
 export type AuthResult =
   | { accepted: true; text: string }
@@ -20,7 +20,7 @@ const STEP = 'AUTH XOAUTH2';
  */
 export async function authXoauth2(connection: Pop3Connection, credentials: XOAuth2Credentials): Promise<AuthResult> {
   connection.redactor.register(credentials.accessToken);
-  const response = xoauth2Response(credentials);
+  const response = xoauth2Response(connection.tokenChannel, credentials);
   const withInitialResponse = `AUTH XOAUTH2 ${response}`;
   if (Buffer.byteLength(withInitialResponse) + 2 <= MAX_AUTH_LINE) {
     connection.send(withInitialResponse, STEP);
