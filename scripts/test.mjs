@@ -60,6 +60,7 @@ const fastLoop = layers.length === 1 && layers[0] === 'unit';
 step('compile (tsc)', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']);
 if (!fastLoop) {
   step('bundle (esbuild)', process.execPath, [join(root, 'scripts', 'build.mjs')]);
+  step('check src/ without the tests\' types (tsc -p src)', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'src']);
   step('lint (eslint)', process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
 }
 
