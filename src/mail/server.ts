@@ -36,6 +36,19 @@ export interface MailLog {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** VS Code's LogLevel of the log (0 off, 1 trace, 2 debug…), when it has one. */
+  readonly logLevel?: number;
 }
 
-export const silentLog: MailLog = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+export const silentLog: MailLog = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, logLevel: 0 };
+
+/** VS Code's LogLevel.Trace. */
+const TRACE = 1;
+
+/**
+ * Whether trace lines reach the log: a protocol trace is not redacted and written line by line
+ * for a log that drops them (a folder listing is two thousand lines).
+ */
+export function tracing(log: MailLog): boolean {
+  return log.logLevel === undefined || log.logLevel === TRACE;
+}

@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'imapflow';
 import { Redactor } from '../../redact';
-import { MailLog } from '../server';
+import { MailLog, tracing } from '../server';
 
 export class ImapTrace {
   constructor(private readonly log: MailLog, private readonly redactor: Redactor, private readonly label = '') {}
@@ -33,6 +33,7 @@ export class ImapTrace {
    * (message sources and literals: the trace is for the conversation, not the mail).
    */
   private write(direction: 'C' | 'S', lines: string[]): void {
+    if (!tracing(this.log)) return;
     const prefix = `IMAP ${direction}:${this.label ? ` ${this.label}` : ''} `;
     this.log.trace(this.redactor.traceLines(lines).map((line) => prefix + line).join('\n'));
   }

@@ -256,7 +256,8 @@ function statusResponse(tag: string, status: TaggedStatus['status'], reader: Rea
  * a thousand-folder listing is mostly these, and a regular expression reads them several
  * times faster than the general reader below, which takes everything else.
  */
-const PLAIN_STATUS = /^\* STATUS (?:"([^"\\]*)"|([^\s"(){}\\]+)) \(([A-Z0-9 ]*)\)$/i;
+// Exchange ends a STATUS line with a space: `* STATUS INBOX (MESSAGES 7 UNSEEN 0) `.
+const PLAIN_STATUS = /^\* STATUS (?:"([^"\\]*)"|([^\s"(){}\\]+)) \(([A-Z0-9 ]*)\) ?$/i;
 const PLAIN_LIST = /^\* LIST \(([^()"{}]*)\) (?:"([^"\\]*)"|NIL) (?:"([^"\\]*)"|([^\s"(){}\\]+))$/i;
 const PLAIN_COMPLETION = /^([A-Za-z0-9]+) (OK|NO|BAD) (?:\[([^\]]*)\] ?)?(.*)$/;
 

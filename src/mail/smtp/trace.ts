@@ -5,7 +5,7 @@
  */
 import { format } from 'node:util';
 import type { Redactor } from '../../redact';
-import { MailLog } from '../server';
+import { MailLog, tracing } from '../server';
 import { SmtpDialogue } from './dialogue';
 
 /** The part of nodemailer's bunyan-style logger it calls. */
@@ -13,6 +13,7 @@ export type NodemailerLogger = Record<'trace' | 'debug' | 'info' | 'warn' | 'err
 
 export function smtpTraceLogger(log: MailLog, redactor: Redactor, dialogue: SmtpDialogue): NodemailerLogger {
   const write = (direction: 'C' | 'S', text: string) => {
+    if (!tracing(log)) return;
     for (const line of redactor.traceLines(text.split(/\r?\n/))) log.trace(`SMTP ${direction}: ${line}`);
   };
   const event = (entry: unknown, message: unknown, ...args: unknown[]) => {

@@ -8,29 +8,23 @@ export type AuthResult =
   /** `text` is the server's `-ERR` text; `challenge` the decoded failure continuation, if one came. */
   | { accepted: false; text: string; challenge?: string };
 
-/** RFC 5034: an AUTH command with its initial response must fit in 255 octets, CRLF included. */
-const MAX_AUTH_LINE = 255;
 const STEP = 'AUTH XOAUTH2';
 
 /**
- * One AUTH XOAUTH2 attempt. The response goes on the AUTH line when it fits there (rarely: real
- * tokens are far longer), otherwise after the server's empty `+ ` challenge. A `+ <base64 JSON>`
- * after the response is XOAUTH2's failure report: answered with an empty line, as the mechanism
- * requires, after which the server sends its `-ERR`.
+ * One AUTH XOAUTH2 attempt, always in two steps: `AUTH XOAUTH2`, the server's empty `+ `
+ * challenge, then the response. Exchange Online refuses the response on the AUTH line (RFC 5034
+ * allows it) with `-ERR Protocol error. Connection is closed. 10`. A `+ <base64 JSON>` after the
+ * response is XOAUTH2's failure report: answered with an empty line, as the mechanism requires,
+ * after which the server sends its `-ERR`.
  */
 export async function authXoauth2(connection: Pop3Connection, credentials: XOAuth2Credentials): Promise<AuthResult> {
   connection.redactor.register(credentials.accessToken);
   const response = xoauth2Response(connection.tokenChannel, credentials);
-  const withInitialResponse = `AUTH XOAUTH2 ${response}`;
-  if (Buffer.byteLength(withInitialResponse) + 2 <= MAX_AUTH_LINE) {
-    connection.send(withInitialResponse, STEP);
-  } else {
-    connection.send('AUTH XOAUTH2', STEP);
-    const challenge = await connection.readStatus();
-    if (challenge.kind === 'err') return { accepted: false, text: challenge.text };
-    if (challenge.kind === 'ok') throw protocolError(connection.server, STEP, `+OK ${challenge.text}`);
-    connection.send(response, STEP);
-  }
+  connection.send('AUTH XOAUTH2', STEP);
+  const ready = await connection.readStatus();
+  if (ready.kind === 'err') return { accepted: false, text: ready.text };
+  if (ready.kind === 'ok') throw protocolError(connection.server, STEP, `+OK ${ready.text}`);
+  connection.send(response, STEP);
   const reply = await connection.readStatus();
   if (reply.kind === 'ok') return { accepted: true, text: reply.text };
   if (reply.kind === 'err') return { accepted: false, text: reply.text };
