@@ -15,7 +15,10 @@ export { adminConsentUrl } from './auth/explain';
 export { formatChecklist, summaryLine, testConnection } from './diagnostics/test-connection';
 export { tokenReport } from './diagnostics/token-report';
 export { checkPop3Mailbox } from './mail/pop3';
-export { composeFromDocument, createDraft, formatAddress, parseAddressList, stopBodyEncoder, validateSender } from './mail/compose';
+export {
+  composeFromDocument, createDraft, formatAddress, forwardDraft, newMessageDraft, parseAddressList, parseOriginalReference, readAttachmentFiles,
+  replyDraft, stopBodyEncoder, validateSender,
+} from './mail/compose';
 export { sendMessage, shouldAppendSentCopy } from './mail/smtp';
 export { ImapSession } from './mail/imap/session';
 export { renderMessageDocument } from './mail/imap/message-document';

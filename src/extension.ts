@@ -38,10 +38,14 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
   // With several nodes selected, the view passes them as the second argument: not an option.
   const option = <T>(arg: T | unknown[]) => (Array.isArray(arg) ? undefined : arg);
   const mailboxes = new MailboxesView(() => started().tree);
+  const tree = vscode.window.createTreeView('exchangeMail.mailboxes', { treeDataProvider: mailboxes, showCollapseAll: false, canSelectMany: true });
+  /** The message selected in the view, for Reply and Forward from the palette or a key. */
+  const selectedMessage = () => (tree.selection.length === 1 && tree.selection[0]?.kind === 'message' ? tree.selection[0] : undefined);
+  /** What Reply and Forward are about: the node a menu passes, the view's selection for its keys (`"selection"`), else the features decide. */
+  const replied = (arg: MessageNode | vscode.Uri | 'selection' | undefined) => (arg === 'selection' ? selectedMessage() : option(arg));
   const walkthrough = `${context.extension.id}#exchangeMail.setup`;
   context.subscriptions.push(
-    log, mailboxes,
-    vscode.window.createTreeView('exchangeMail.mailboxes', { treeDataProvider: mailboxes, showCollapseAll: false, canSelectMany: true }),
+    log, mailboxes, tree,
     vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, {
       provideTextDocumentContent: (uri) => started().messageDocuments.provideTextDocumentContent(uri),
     }),
@@ -65,6 +69,10 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
     command('exchangeMail.copyFolderName', (f, node: FolderNode) => f.copyFolderName(node)),
     command('exchangeMail.markRead', (f, node: MessageNode, selected?: unknown[]) => f.markSeen(node, true, selected)),
     command('exchangeMail.markUnread', (f, node: MessageNode, selected?: unknown[]) => f.markSeen(node, false, selected)),
+    command('exchangeMail.reply', (f, arg?: MessageNode | vscode.Uri | 'selection') => f.reply('reply', replied(arg), selectedMessage)),
+    command('exchangeMail.replyAll', (f, arg?: MessageNode | vscode.Uri | 'selection') => f.reply('replyAll', replied(arg), selectedMessage)),
+    command('exchangeMail.forward', (f, arg?: MessageNode | vscode.Uri | 'selection') => f.reply('forward', replied(arg), selectedMessage)),
+    command('exchangeMail.newMessage', (f) => f.newMessage()),
     command('exchangeMail.signInFromTree', (f, node: MailboxErrorNode | SignInNode) => f.signInFromTree(node)),
     command('exchangeMail.addAccount', (f) => f.addAccount()),
     command('exchangeMail.removeAccount', (f, arg?: AccountArgument) => f.removeAccount(arg)),

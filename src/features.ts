@@ -27,7 +27,10 @@ import { copyFolderName, loadMore, markSeen, MailboxCommandContext, refresh, ret
 import { MailboxModel } from './ui/mailbox/mailbox-model';
 import { openMessage, saveAttachment, SaveAttachmentOptions } from './ui/mailbox/message-commands';
 import { MessageDocuments } from './ui/mailbox/message-documents';
+import { originalMarks } from './ui/mailbox/original-marks';
+import { DraftCommandContext, newMessageCommand, replyCommand } from './ui/mailbox/reply-commands';
 import { UnreadStatusBar } from './ui/mailbox/unread-status-bar';
+import type { ReplyKind } from './mail/compose';
 import { sendDocumentCommand, SendScope } from './ui/send/send-document';
 import type { LoadMoreNode, MailboxErrorNode, MessageNode } from './ui/tree/mail-nodes';
 import type { AccountNode } from './ui/tree/account-nodes';
@@ -43,6 +46,7 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
   const sessions = new AccountSessions(settings, signIns, log, context.secrets.onDidChange);
   const mail = new MailboxModel(sessions);
   const mailbox: MailboxCommandContext = { settings, mail, log };
+  const drafts: DraftCommandContext = { ...mailbox, storage: context.globalStorageUri, memento: context.globalState };
   const tree = new MailboxesTree(settings, signIns, context.secrets.onDidChange, mail);
   const unreadStatus = new UnreadStatusBar(settings, mail);
   context.subscriptions.push(
@@ -61,6 +65,8 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
     saveAttachment: (arg?: MessageNode | vscode.Uri, options?: SaveAttachmentOptions) => saveAttachment(mailbox, arg, options),
     copyFolderName,
     markSeen: (node: MessageNode, seen: boolean, selected?: unknown[]) => markSeen(mailbox, node, seen, selected),
+    reply: (kind: ReplyKind, arg?: MessageNode | vscode.Uri, selected?: () => MessageNode | undefined) => replyCommand(drafts, kind, arg, selected),
+    newMessage: () => newMessageCommand(drafts),
     signInFromTree,
     addAccount: () => addAccount(accounts),
     removeAccount: (arg?: AccountArgument) => removeAccount(accounts, arg),
@@ -72,7 +78,8 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
     checkPop3Mailbox: (arg?: AccountArgument) => checkPop3Command(accounts, arg),
     showTokenDetails: (arg?: AccountArgument, protocol?: ProtocolArgument) => showTokenDetailsCommand(accounts, arg, protocol),
     copyAdminSetupCommands: (arg?: AccountArgument) => copyAdminCommandsCommand(accounts, arg),
-    sendDocument: (scope: SendScope, uri?: vscode.Uri) => sendDocumentCommand({ ...accounts, memento: context.globalState }, scope, uri),
+    sendDocument: (scope: SendScope, uri?: vscode.Uri) =>
+      sendDocumentCommand({ ...accounts, memento: context.globalState, originals: originalMarks(settings, mail) }, scope, uri),
     /** Logs the IMAP sessions out and stops the message body encoder's thread. */
     async deactivate(): Promise<void> {
       await sessions.closeAll();

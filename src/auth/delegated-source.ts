@@ -7,6 +7,7 @@
  * the address (the guide's note on `result.Account.Username`).
  */
 import { AccountInfo, AuthenticationResult, ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node';
+import { ExplainedError } from '../errors';
 import { needsSignIn, signInRequired } from './explain';
 import { DEFAULT_INTERACTION_TIMEOUT_MS, withinLimits } from './interaction';
 import { MsalPlumbing, TokenSourceOptions } from './msal-config';
@@ -37,6 +38,12 @@ export function keptAccountKey(accountId: string): string {
 const ONE_HOUR_MS = 3600_000;
 
 export function accessTokenOf(result: AuthenticationResult, user: string): AccessToken {
+  // MSAL hands back "" when the platform's answer had no access_token.
+  if (!result.accessToken) {
+    throw new ExplainedError('The identity platform answered without an access token.',
+      'Sign in again; if it keeps happening, the identity platform (or a proxy in front of it) is answering wrongly: the log has its reply.',
+      { code: 'no-access-token', actions: ['signIn', 'showLog'] });
+  }
   return {
     accessToken: result.accessToken,
     user,

@@ -32,11 +32,14 @@ export interface ErrorReply {
 export interface IdentityNetworkOptions {
   /** PEM of extra CAs (the account's CA file). */
   extraCaPem?: string;
-  /** Per request, when MSAL gives none. */
+  /** Per request, when MSAL gives none: the longest silence; the whole answer gets twice as long. */
   timeoutMs?: number;
+  /** The largest answer read; the identity platform's are a few kilobytes. */
+  maxBodyBytes?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 const CERTIFICATE_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -79,10 +82,12 @@ export class IdentityNetwork implements INetworkModule {
   lastErrorReply: ErrorReply | undefined;
   private readonly ca: string[] | undefined;
   private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
 
   constructor(options: IdentityNetworkOptions = {}) {
     this.ca = options.extraCaPem ? [...rootCertificates, options.extraCaPem] : undefined;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   }
 
   sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
@@ -100,11 +105,23 @@ export class IdentityNetwork implements INetworkModule {
     const headers: Record<string, string> = { ...options.headers };
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     return new Promise<NetworkResponse<T>>((resolve, reject) => {
+      // Silence is bounded by the socket timeout; an answer that trickles in, by this deadline.
+      const deadline = setTimeout(() => req.destroy(Object.assign(new Error(`no whole answer within ${Math.round((2 * timeoutMs) / 1000)} s`),
+        { code: 'ETIMEDOUT' })), 2 * timeoutMs);
       const req = httpsRequest(target, { method, headers, ca: this.ca, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > this.maxBodyBytes) {
+            req.destroy(Object.assign(new Error(`an answer larger than ${this.maxBodyBytes} bytes`), { code: 'ERESPONSETOOLARGE' }));
+            return;
+          }
+          chunks.push(chunk);
+        });
         res.on('error', (err) => reject(this.failed(target, err)));
         res.on('end', () => {
+          clearTimeout(deadline);
           const parsed = parseBody(Buffer.concat(chunks).toString('utf8'));
           this.lastFailure = undefined;
           const reply = asErrorReply(parsed);
@@ -115,7 +132,11 @@ export class IdentityNetwork implements INetworkModule {
       req.on('timeout', () => {
         req.destroy(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' }));
       });
-      req.on('error', (err) => reject(this.failed(target, err)));
+      req.on('error', (err) => {
+        clearTimeout(deadline);
+        reject(this.failed(target, err));
+      });
+      req.on('close', () => clearTimeout(deadline));
       if (body !== undefined) req.write(body);
       req.end();
     });

@@ -6,7 +6,8 @@ import type { ErrorAction, ExplainedError } from '../errors';
  * `instanceof` cannot tell; the shape can.
  */
 export function asExplained(err: unknown): ExplainedError | undefined {
-  if (err instanceof Error && err.name === 'ExplainedError' && typeof (err as ExplainedError).fix === 'string') return err as ExplainedError;
+  // By shape, also for subclasses (CleartextTokenRefused…), whose name is their own.
+  if (err instanceof Error && typeof (err as ExplainedError).fix === 'string' && Array.isArray((err as ExplainedError).actions)) return err as ExplainedError;
   return undefined;
 }
 

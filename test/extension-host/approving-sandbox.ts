@@ -2,10 +2,19 @@
  * Helpers of the extension-host suites that sign in against a sandbox: the approving sandbox
  * itself (test/sandbox/approving), and the user's settings and waiting, through the vscode API.
  */
+import type { ImapFlow } from 'imapflow';
 import * as vscode from 'vscode';
+import type { ApprovingSandbox } from '../sandbox/approving';
+import { withSandboxImapflow } from '../sandbox/imapflow-client';
 
 export { ALICE, startApprovingSandbox } from '../sandbox/approving';
 export type { ApprovingSandbox } from '../sandbox/approving';
+
+/** `use` with a client of `user`'s mailbox of its own, straight to the sandbox's Exchange IMAP (not through the extension). */
+export function withMailbox<T>(sandbox: ApprovingSandbox, user: string, use: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const accessToken = sandbox.box.identity.control.mintAccessToken({ upn: user, unique_name: user });
+  return withSandboxImapflow(sandbox.box.info, { user, accessToken }, use);
+}
 
 /** Writes `exchangeMail.accounts` in user settings, as the user would; undefined removes it. */
 export async function setAccounts(value: unknown[] | undefined): Promise<void> {

@@ -6,14 +6,14 @@
  * the user able to go on: nothing to do, or Retry / Refresh.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
+import type { SendOutcome } from '../../src/ui/send/delivery';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import type { FaultRequest } from '../sandbox/exchange/faults';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox } from './approving-sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
 import { eventually } from '../eventually';
 
 const EXTENSION_ID = 'exchange-mail.exchange-mail';
@@ -47,20 +47,7 @@ describe('Exchange Online\'s behaviour and faults in the Mailboxes view', functi
   }
 
   /** A client of alice's mailbox of its own, straight to the server (not through the extension). */
-  async function withImap<T>(use: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const imap = sandbox.box.info.imap.exchange;
-    const client = new ImapFlow({
-      host: imap.host, port: imap.port, secure: true, tls: { ca: readFileSync(sandbox.box.info.caFile, 'utf8') }, logger: false,
-      auth: { user: ALICE, accessToken: sandbox.box.identity.control.mintAccessToken({ upn: ALICE, unique_name: ALICE }) },
-    });
-    client.on('error', () => {});
-    await client.connect();
-    try {
-      return await use(client);
-    } finally {
-      await client.logout();
-    }
-  }
+  const withImap = <T>(use: (client: ImapFlow) => Promise<T>) => withMailbox(sandbox, ALICE, use);
 
   before(async function () {
     this.timeout(180_000);
@@ -190,6 +177,35 @@ describe('Exchange Online\'s behaviour and faults in the Mailboxes view', functi
     await vscode.commands.executeCommand('exchangeMail.retry', failure);
     assert.deepEqual(await firstFolders(1), [['Inbox', '7']]);
   });
+
+  /** Sends an untitled Markdown document through the real command (confirmation off). */
+  async function send(subject: string): Promise<SendOutcome> {
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: `---\nto: bob@contoso.test\nsubject: ${subject}\n---\nHello.\n` });
+    await vscode.window.showTextDocument(document);
+    try {
+      return await vscode.commands.executeCommand<SendOutcome>('exchangeMail.sendDocument');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
+
+  for (const scope of ['tenant', 'mailbox'] as const) {
+    it(`SMTP AUTH turned off for the ${scope} (535 5.7.139) is explained with the command that turns it on; once on, the same send goes`, async () => {
+      await vscode.workspace.getConfiguration('exchangeMail.send').update('confirm', false, vscode.ConfigurationTarget.Global);
+      try {
+        arm({ fault: { kind: 'smtp-auth-disabled', scope } });
+        const failed = await send(`Refused ${scope}`);
+        assert.equal(failed.status, 'failed', JSON.stringify(failed));
+        const shown = failed.status === 'failed' ? `${failed.message} ${failed.fix}` : '';
+        assert.equal(failed.status === 'failed' && failed.code, `smtp-auth-disabled-${scope}`);
+        assert.match(shown, scope === 'tenant' ? /Set-TransportConfig -SmtpClientAuthenticationDisabled \$false/
+          : /Set-CASMailbox -Identity alice@contoso\.test -SmtpClientAuthenticationDisabled \$false/);
+        assert.equal((await send(`Sent after ${scope}`)).status, 'sent');
+      } finally {
+        await vscode.workspace.getConfiguration('exchangeMail.send').update('confirm', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+  }
 
   it('a connection dropped under LIST is made anew at once; dropped again, the view says so with Retry, which works', async () => {
     arm({ fault: { kind: 'imap-drop', command: 'LIST' } });

@@ -9,13 +9,13 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import { TcpProxy } from '../integration/imap-tcp-proxy';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox } from './approving-sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
 import { eventually } from '../eventually';
 
 const EXTENSION_ID = 'exchange-mail.exchange-mail';
@@ -156,20 +156,7 @@ describe('The Mailboxes view in VS Code', function () {
   });
 
   /** `use` with a client of alice's mailbox of its own, straight to the server (not through the extension). */
-  async function withImap<T>(use: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const imap = sandbox.box.info.imap.exchange;
-    const client = new ImapFlow({
-      host: imap.host, port: imap.port, secure: true, tls: { ca: readFileSync(sandbox.box.info.caFile, 'utf8') }, logger: false,
-      auth: { user: ALICE, accessToken: sandbox.box.identity.control.mintAccessToken({ upn: ALICE, unique_name: ALICE }) },
-    });
-    client.on('error', () => {});
-    await client.connect();
-    try {
-      return await use(client);
-    } finally {
-      await client.logout();
-    }
-  }
+  const withImap = <T>(use: (client: ImapFlow) => Promise<T>) => withMailbox(sandbox, ALICE, use);
 
   const serverUnread = (folder: string) => withImap(async (client) => {
     const status = await client.status(folder, { unseen: true });

@@ -5,15 +5,13 @@
  * folders, and sends as it; bob, who may not, is told which command grants it.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
 import type { SendOutcome } from '../../src/ui/send/delivery';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox } from './approving-sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
 
 const EXTENSION_ID = 'exchange-mail.exchange-mail';
 const BOB = 'bob@contoso.test';
@@ -53,24 +51,15 @@ describe('Shared mailboxes in VS Code', function () {
   }
 
   /** The message of this subject in `user`'s Inbox, read straight from the server. */
-  async function delivered(user: string, subject: string): Promise<{ from?: string } | undefined> {
-    const imap = sandbox.box.info.imap.exchange;
-    const client = new ImapFlow({
-      host: imap.host, port: imap.port, secure: true, tls: { ca: readFileSync(sandbox.box.info.caFile, 'utf8') }, logger: false,
-      auth: { user, accessToken: sandbox.box.identity.control.mintAccessToken({ upn: user, unique_name: user }) },
-    });
-    client.on('error', () => {});
-    await client.connect();
-    try {
+  function delivered(user: string, subject: string): Promise<{ from?: string } | undefined> {
+    return withMailbox(sandbox, user, async (client) => {
       await client.mailboxOpen('INBOX');
       const uids = await client.search({ subject }, { uid: true });
       if (!Array.isArray(uids) || uids.length === 0) return undefined;
       const message = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
       const parsed = message && message.source ? await simpleParser(message.source) : undefined;
       return { from: parsed?.from?.value[0]?.address };
-    } finally {
-      await client.logout();
-    }
+    });
   }
 
   before(async function () {

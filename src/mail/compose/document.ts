@@ -25,7 +25,8 @@ export interface DraftAttachment {
   filename: string;
   /** With its charset for text: `text/markdown; charset=utf-8`. */
   contentType: string;
-  content: string;
+  /** Text (the document itself, sent as UTF-8) or a file's bytes. */
+  content: string | Buffer;
 }
 
 export interface MessageBody {

@@ -13,6 +13,9 @@ export interface DraftMessage {
   cc: MailAddress[];
   bcc: MailAddress[];
   subject: string;
+  /** The Message-ID this message answers, and the thread's ids (headers In-Reply-To and References). */
+  inReplyTo?: string;
+  references?: string[];
   /** `text` is Markdown: the message has an HTML part rendered from it, with `text` as its plain-text alternative. */
   markdown?: boolean;
   text: string;
@@ -28,6 +31,8 @@ export interface DraftHeaders {
   cc?: AddressInput;
   bcc?: AddressInput;
   subject: string;
+  inReplyTo?: string;
+  references?: string[];
 }
 
 export interface RecipientFields {
@@ -88,7 +93,7 @@ function textBytes(content: string): number {
 }
 
 /** An attachment goes in base64: 4 bytes for 3, in lines of 76. */
-function attachmentBytes(content: string): number {
+function attachmentBytes(content: string | Buffer): number {
   const bytes = Buffer.byteLength(content, 'utf8');
   return Math.ceil(bytes / 3) * 4 + Math.ceil(bytes / 57) * 2;
 }
@@ -104,7 +109,8 @@ export function estimateSize(draft: Omit<DraftMessage, 'sizeBytes'>): number {
   const addresses = [draft.from, ...draft.to, ...draft.cc].reduce((n, a) => n + a.address.length + (a.name?.length ?? 0) * 3 + 8, 0);
   const text = textBytes(draft.text);
   const html = draft.markdown ? PART_HEADER_BYTES + Math.round(text * HTML_PER_MARKDOWN) + HTML_DOCUMENT_BYTES : 0;
-  return HEADER_BYTES + addresses + draft.subject.length * 3 + PART_HEADER_BYTES + text + html
+  const thread = (draft.inReplyTo?.length ?? 0) + (draft.references ?? []).reduce((n, id) => n + id.length + 1, 0);
+  return HEADER_BYTES + addresses + draft.subject.length * 3 + thread + PART_HEADER_BYTES + text + html
     + draft.attachments.reduce((n, a) => n + PART_HEADER_BYTES + attachmentBytes(a.content), 0);
 }
 
@@ -117,6 +123,8 @@ export function createDraft(headers: DraftHeaders, body: MessageBody): DraftMess
     from,
     ...recipients,
     subject,
+    ...(headers.inReplyTo ? { inReplyTo: headers.inReplyTo } : {}),
+    ...(headers.references?.length ? { references: headers.references } : {}),
     ...(body.markdown ? { markdown: true } : {}),
     text: body.text,
     attachments: body.attachments,

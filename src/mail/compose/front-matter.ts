@@ -9,8 +9,10 @@
  *   ---
  *
  * Only a block whose every line is a `key: value`, a `- item` or a comment counts; anything else
- * (a document that merely starts with a horizontal rule) is left as body.
+ * (a document that merely starts with a horizontal rule) is left as body. Drafts made by Reply,
+ * Forward and New Message are written with `writeFrontMatter`, which this reads back.
  */
+import { messageIdsIn } from '../message-ids';
 
 export interface FrontMatterHeaders {
   from?: string;
@@ -18,6 +20,14 @@ export interface FrontMatterHeaders {
   cc?: string[];
   bcc?: string[];
   subject?: string;
+  /** `in-reply-to`: the Message-ID this message answers, with angle brackets. */
+  inReplyTo?: string;
+  /** `references`: the Message-IDs of the thread, oldest first, with angle brackets. */
+  references?: string[];
+  /** `attachments`: files to attach, absolute or relative to the document. */
+  attachments?: string[];
+  /** `x-exchange-mail-original`: the message a reply or forward came from, to mark once sent (see ./reply). */
+  original?: string;
 }
 
 export interface FrontMatter {
@@ -31,6 +41,7 @@ const CLOSING = /^(?:---|\.\.\.)[ \t]*$/;
 const KEY_VALUE = /^([A-Za-z][\w-]*)[ \t]*:(?:[ \t]+(.*))?$/;
 const LIST_ITEM = /^[ \t]*-[ \t]+(.*)$/;
 const ADDRESS_KEYS = ['to', 'cc', 'bcc'] as const;
+const ORIGINAL_KEY = 'x-exchange-mail-original';
 
 /** Removes one pair of surrounding YAML quotes, if the whole value is quoted. */
 function scalar(value: string): string {
@@ -118,7 +129,7 @@ function toHeaders(values: Map<string, string | string[]>): FrontMatterHeaders {
     const list = (Array.isArray(value) ? value : [value]).filter((v) => v.length > 0);
     if (list.length) headers[key] = list;
   }
-  const single = (key: 'from' | 'subject'): string | undefined => {
+  const single = (key: 'from' | 'subject' | 'in-reply-to' | typeof ORIGINAL_KEY): string | undefined => {
     const value = values.get(key);
     const text = Array.isArray(value) ? value.join(', ') : value;
     return text ? text : undefined;
@@ -127,5 +138,53 @@ function toHeaders(values: Map<string, string | string[]>): FrontMatterHeaders {
   if (from) headers.from = from;
   const subject = single('subject');
   if (subject) headers.subject = subject;
+  const inReplyTo = messageIds(single('in-reply-to'))[0];
+  if (inReplyTo) headers.inReplyTo = inReplyTo;
+  const references = messageIds(values.get('references'));
+  if (references.length) headers.references = references;
+  const attachments = values.get('attachments');
+  const files = (Array.isArray(attachments) ? attachments : attachments ? [attachments] : []).filter((f) => f.length > 0);
+  if (files.length) headers.attachments = files;
+  const original = single(ORIGINAL_KEY);
+  if (original) headers.original = original;
   return headers;
+}
+
+/** `<a@x> <b@y>`, a list of them, or ids written without brackets: each id with its brackets. */
+function messageIds(value: string | string[] | undefined): string[] {
+  const items = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return items.flatMap((item) => {
+    const ids = messageIdsIn(item);
+    return ids.length ? ids : messageIdsIn(item.split(/\s+/).filter((id) => id.includes('@')).map((id) => `<${id}>`));
+  });
+}
+
+/** A value as YAML reads it back unchanged: plain where that is safe, else in single quotes. */
+function yamlScalar(text: string): string {
+  const plain = text === text.trim() && !/^[-?:,[\]{}#&*!|>'"%@`]/.test(text) && !/: |\s#/.test(text);
+  return plain ? text : `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The front matter block for `headers`, with its closing line: `from` first when known, `to` and
+ * `subject` always (empty for the user to fill in), then the thread's ids, the attachments as a
+ * block list, and where the original is.
+ */
+export function writeFrontMatter(headers: FrontMatterHeaders): string {
+  const lines = ['---'];
+  const line = (key: string, value: string) => lines.push(value ? `${key}: ${yamlScalar(value)}` : `${key}:`);
+  if (headers.from) line('from', headers.from);
+  line('to', (headers.to ?? []).join(', '));
+  if (headers.cc?.length) line('cc', headers.cc.join(', '));
+  if (headers.bcc?.length) line('bcc', headers.bcc.join(', '));
+  line('subject', headers.subject ?? '');
+  if (headers.inReplyTo) line('in-reply-to', headers.inReplyTo);
+  if (headers.references?.length) line('references', headers.references.join(' '));
+  if (headers.attachments?.length) {
+    lines.push('attachments:');
+    for (const file of headers.attachments) lines.push(`  - ${yamlScalar(file)}`);
+  }
+  if (headers.original) line(ORIGINAL_KEY, headers.original);
+  lines.push('---');
+  return `${lines.join('\n')}\n`;
 }

@@ -67,12 +67,14 @@ export function startRfc822(draft: DraftMessage, options: BuildOptions = {}): Ou
     cc: draft.cc.length ? draft.cc.map((a) => ({ name: a.name ?? '', address: a.address })) : undefined,
     subject: draft.subject,
     messageId,
+    inReplyTo: draft.inReplyTo,
+    references: draft.references,
     date: options.date ?? new Date(),
     text: single ? '' : { raw: textBodyPart(body) },
     html: html ? { raw: html } : undefined,
     // A file arrives byte for byte, its own line ends included: base64.
     attachments: draft.attachments.map((a) => ({
-      filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'utf8'), contentTransferEncoding: 'base64',
+      filename: a.filename, contentType: a.contentType, content: typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : a.content, contentTransferEncoding: 'base64',
     })),
     disableFileAccess: true,
     disableUrlAccess: true,

@@ -18,6 +18,14 @@ export class ConnectionLostError extends Error {
   }
 }
 
+/** A command the server kept answering (or kept silent on) past its deadline; its connection is closed. */
+export class CommandDeadlineError extends ConnectionLostError {
+  constructor(readonly deadlineMs: number) {
+    super(`the server did not finish answering within ${Math.round(deadlineMs / 1000)} s`);
+    this.name = 'CommandDeadlineError';
+  }
+}
+
 /** A tagged NO/BAD to a command, from the listing connection. */
 export class CommandFailedError extends Error {
   constructor(readonly command: string, readonly responseStatus: string, readonly responseText: string, readonly serverResponseCode?: string) {
@@ -138,6 +146,11 @@ export function explainFailure(server: MailServer, step: string, error: unknown)
           + 'service principal needs FullAccess to it. Test Connection says which, with the admin command that fixes it.',
         { ...options, code: 'mailbox-not-connected', actions: ['retry', 'showLog'] });
     case 'connection-lost':
+      if (error instanceof CommandDeadlineError) {
+        return new ExplainedError(`${capitalize(where)} did not finish answering within ${Math.round(error.deadlineMs / 1000)} s while ${step}.`,
+          'Try again; if it keeps happening, the server or the network is too slow or is sending more than it should: the log has the conversation.',
+          { ...options, code: 'command-deadline', actions: ['retry', 'showLog'] });
+      }
       return new ExplainedError(`The connection to ${where} was lost while ${step}, and reconnecting did not help.`,
         'Try again; if it keeps happening, check the network and the server.',
         { ...options, code: 'connection-lost', actions: ['retry', 'showLog'] });

@@ -4,6 +4,7 @@
  * Parsed once from the full source with mailparser; `renderMessageDocument` writes the tab's text.
  */
 import { AddressObject, Attachment, simpleParser } from 'mailparser';
+import { messageIdsIn } from '../message-ids';
 import { safeFileName } from '../received-file-name';
 import { htmlToText } from './html-text';
 import { Sender } from './message-page';
@@ -19,8 +20,13 @@ export interface AttachmentInfo {
 export interface MessageDocument {
   folder: string;
   uid: number;
+  /** With angle brackets; absent when the message has none. */
+  messageId?: string;
+  /** Its References header's ids, oldest first, with angle brackets. */
+  references: string[];
   subject: string;
   from: Sender[];
+  replyTo: Sender[];
   to: Sender[];
   cc: Sender[];
   date?: Date;
@@ -77,8 +83,11 @@ export async function parseMessage(folder: string, uid: number, source: Buffer):
     document: {
       folder,
       uid,
+      messageId: parsed.messageId,
+      references: messageIdsIn(parsed.references),
       subject: parsed.subject ?? '',
       from: senders(parsed.from),
+      replyTo: senders(parsed.replyTo),
       to: senders(parsed.to),
       cc: senders(parsed.cc),
       date: parsed.date,

@@ -7,23 +7,14 @@
 const isPrintableAscii = (code: number) => code >= 0x20 && code <= 0x7e;
 
 function encodeRun(run: string): string {
-  const utf16 = Buffer.alloc(run.length * 2);
-  for (let i = 0; i < run.length; i++) utf16.writeUInt16BE(run.charCodeAt(i), i * 2);
+  // UTF-16BE by native conversion: UTF-16LE, then each pair of bytes swapped.
+  const utf16 = Buffer.from(run, 'utf16le').swap16();
   return '&' + utf16.toString('base64').replace(/=+$/, '').replace(/\//g, ',') + '-';
 }
 
 export function encodeMailboxName(name: string): string {
-  let result = '';
-  let run = '';
-  for (const char of name) {
-    if (isPrintableAscii(char.charCodeAt(0))) {
-      if (run) { result += encodeRun(run); run = ''; }
-      result += char === '&' ? '&-' : char;
-    } else {
-      run += char;
-    }
-  }
-  return run ? result + encodeRun(run) : result;
+  // Printable ASCII stands for itself (`&` as `&-`); each stretch of anything else is one run.
+  return name.replace(/[\x20-\x7e]+|[^\x20-\x7e]+/g, (part) => (isPrintableAscii(part.charCodeAt(0)) ? part.replace(/&/g, '&-') : encodeRun(part)));
 }
 
 /** A lone half of a surrogate pair: UTF-16 that stands for no character. */
@@ -41,9 +32,9 @@ export function decodeMailboxName(encoded: string): string {
     if (base64 === '') return '&';
     if (!/^[A-Za-z0-9+,]+$/.test(base64)) malformed = true;
     const bytes = Buffer.from(base64.replace(/,/g, '/'), 'base64');
-    let text = '';
-    for (let i = 0; i + 1 < bytes.length; i += 2) text += String.fromCharCode(bytes.readUInt16BE(i));
-    return text;
+    // An odd byte left over is not UTF-16: the re-encoding below will not match.
+    const even = bytes.subarray(0, bytes.length - (bytes.length % 2));
+    return Buffer.from(even).swap16().toString('utf16le');
   });
   if (malformed || LONE_SURROGATE.test(decoded) || encodeMailboxName(decoded) !== encoded) return encoded;
   return decoded;

@@ -16,7 +16,7 @@ import { ExplainedError } from '../../errors';
 import { CredentialsProvider, MailLog, MailServer, silentLog } from '../server';
 import { openCommandConnection } from './command-connection';
 import { ConnectionSlot } from './connection-slot';
-import { ConnectionLostError, explainFailure, folderNotOpenable, messageGone, noSentFolder } from './failures';
+import { CommandDeadlineError, ConnectionLostError, explainFailure, folderNotOpenable, messageGone, noSentFolder } from './failures';
 import { FolderLister } from './folder-listing';
 import { FolderTree } from './folder-model';
 import { InboxWatch, UnreadListener } from './inbox-watch';
@@ -33,7 +33,15 @@ export interface ImapSessionOptions {
   /** How often the Inbox is counted where the server has no IDLE. */
   pollIntervalMs?: number;
   recovery?: Partial<RecoveryPolicy>;
+  /**
+   * The longest a command on the command connection may take, answers included: a server that
+   * keeps sending (or trickling) cannot hold it forever. Long enough for a 150 MB message on a
+   * slow link.
+   */
+  commandDeadlineMs?: number;
 }
+
+const DEFAULT_COMMAND_DEADLINE_MS = 5 * 60_000;
 
 export interface Disposable {
   dispose(): void;
@@ -142,6 +150,24 @@ export class ImapSession {
     if (folder.toUpperCase() === 'INBOX') this.watch?.refresh();
   }
 
+  /**
+   * Adds a flag (`\\Answered` after a reply, `$Forwarded` after a forward) to one message. Resolves
+   * false when the folder does not keep that flag (Exchange keeps no `$Forwarded`); throws
+   * `message-gone` when the message is no longer there.
+   */
+  async addFlag(folder: string, uid: number, flag: string): Promise<boolean> {
+    return this.command(`marking a message ${flag}`, async (client) => {
+      const mailbox = await this.select(client, folder, true);
+      const kept = mailbox.permanentFlags;
+      if (kept && !kept.has('\\*') && !kept.has(flag)) return false;
+      const found = await client.search({ uid: String(uid) }, { uid: true });
+      if (!Array.isArray(found)) this.failedQuietly(client, 'SEARCH');
+      if (!found.includes(uid)) throw messageGone(folder, uid);
+      if (!await client.messageFlagsAdd(String(uid), [flag], { uid: true })) this.failedQuietly(client, 'STORE');
+      return true;
+    });
+  }
+
   /** Keeps a copy of a sent message (its raw RFC 5322 bytes) in the folder the server marks as Sent, or named so. */
   async appendToSent(raw: Buffer | string): Promise<AppendResult> {
     const sent = (this.tree ?? await this.listFolders()).special('sent');
@@ -218,9 +244,22 @@ export class ImapSession {
   /** Command-connection work, one at a time, with the session's recovery. */
   private command<T>(step: string, work: (client: ImapFlow) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the IMAP session is closed'));
-    const run = this.commandQueue.then(() => withRecovery(this.commandSlot, step, work, this.explain, this.log, this.recovery));
+    const run = this.commandQueue.then(() => withRecovery(this.commandSlot, step, (client) => this.withinDeadline(client, work), this.explain, this.log, this.recovery));
     this.commandQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /** The command, or its connection closed and a CommandDeadlineError once the deadline passes (imapflow has none). */
+  private withinDeadline<T>(client: ImapFlow, work: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const ms = this.options.commandDeadlineMs ?? DEFAULT_COMMAND_DEADLINE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        client.close();
+        reject(new CommandDeadlineError(ms));
+      }, ms);
+    });
+    return Promise.race([work(client), deadline]).finally(() => clearTimeout(timer));
   }
 
   /** imapflow answers some failures with `false` instead of throwing; a dead connection must still count as lost. */

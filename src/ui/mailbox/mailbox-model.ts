@@ -186,6 +186,11 @@ export class MailboxModel implements vscode.Disposable {
     return this.mailbox(account).session.saveAttachment(folder, uid, index);
   }
 
+  /** Adds a flag to a message on the server; false when the folder does not keep that flag (see `ImapSession.addFlag`). */
+  addFlag(account: Account, folder: string, uid: number, flag: string): Promise<boolean> {
+    return this.mailbox(account).session.addFlag(folder, uid, flag);
+  }
+
   /** Marks messages of a folder read or unread on the server (one command), then in the pages and counts shown. */
   async setSeen(account: Account, folder: string, uids: number | number[], seen: boolean): Promise<void> {
     const mailbox = this.mailbox(account);

@@ -81,7 +81,8 @@ export async function saveAttachment(context: MailboxCommandContext, argument?: 
   }
 }
 
-function findMessage(context: MailboxCommandContext, argument: MessageNode | vscode.Uri | undefined): { account: Account; address: MessageAddress } | undefined {
+/** The message a command is about: a node of the view, or the address of a message tab. */
+export function findMessage(context: MailboxCommandContext, argument: MessageNode | vscode.Uri | undefined): { account: Account; address: MessageAddress } | undefined {
   if (argument instanceof vscode.Uri) {
     const address = parseMessageUri(argument);
     const account = address && context.settings.find(address.accountId);

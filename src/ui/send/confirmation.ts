@@ -10,8 +10,8 @@ export function formatSize(bytes: number): string {
 }
 
 function body(draft: DraftMessage): string {
-  if (draft.attachments.length) return `the document attached (${draft.attachments.map((a) => a.filename).join(', ')})`;
-  return draft.markdown ? 'HTML from the Markdown, with the Markdown as plain text' : 'plain text';
+  const text = draft.markdown ? 'HTML from the Markdown, with the Markdown as plain text' : 'plain text';
+  return draft.attachments.length ? `${text}; attached: ${draft.attachments.map((a) => a.filename).join(', ')}` : text;
 }
 
 export function summarize(draft: DraftMessage, format: (address: MailAddress) => string): SendSummary {

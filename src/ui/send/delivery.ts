@@ -9,7 +9,7 @@ import { toMailServer } from '../../accounts/mail-server';
 import { signInOf, xoauth2UserFor } from '../../accounts/mailboxes';
 import type { AccessToken } from '../../auth/token-source';
 import { ErrorAction, ExplainedError } from '../../errors';
-import type { DraftMessage } from '../../mail/compose';
+import type { DraftMessage, OriginalReference } from '../../mail/compose';
 import type { MailServer } from '../../mail/server';
 import type { SendResult } from '../../mail/smtp';
 import type { AccountCommandContext } from '../accounts/account-commands';
@@ -26,11 +26,21 @@ export interface SendCommandContext extends AccountCommandContext {
   memento: vscode.Memento;
   /** Where sent copies go; an IMAP session per copy unless given. */
   sentFolder?: SentFolder;
+  /** Marks the message a reply or forward came from; without it, nothing is marked. */
+  originals?: OriginalMarks;
 }
+
+/** Marks an original answered or forwarded on its server (../mailbox/original-marks). */
+export interface OriginalMarks {
+  /** `not-kept` when the server keeps no such mark; throws when the message cannot be marked. */
+  mark(original: OriginalReference): Promise<'marked' | 'not-kept'>;
+}
+
+export type OriginalMarkOutcome = { status: 'marked' | 'not-kept' } | { status: 'failed'; message: string };
 
 /** How a send ended, for the caller of the command (tests, other commands). */
 export type SendOutcome =
-  | { status: 'sent'; messageId: string; from: string; accepted: string[]; rejected: string[]; sentCopy: SentCopyOutcome }
+  | { status: 'sent'; messageId: string; from: string; accepted: string[]; rejected: string[]; sentCopy: SentCopyOutcome; original?: OriginalMarkOutcome }
   /** Refused before any connection: no document, no account, a bad address… */
   | { status: 'refused'; code?: string; message: string }
   /** `fix`: what to do about it, as the notification says. */
@@ -93,12 +103,33 @@ function reportSentCopy(copy: SentCopyOutcome, subject: string, context: SendCom
   }
 }
 
+/**
+ * Marks the original of a reply or forward once it is sent. A failure (the original was deleted,
+ * its account removed) is told, and the send stays a success.
+ */
+async function markOriginal(context: SendCommandContext, original: OriginalReference | undefined, subject: string): Promise<OriginalMarkOutcome | undefined> {
+  if (!original || !context.originals) return undefined;
+  const what = original.mark === 'answered' ? 'answered' : 'forwarded';
+  try {
+    const status = await context.originals.mark(original);
+    context.log.info(status === 'marked' ? `Send: the original of "${subject}" is marked ${what}`
+      : `Send: the server keeps no ${what} mark, so the original of "${subject}" is not marked`);
+    return { status };
+  } catch (err) {
+    const explained = asExplained(err);
+    const message = explained ? `${explained.message} ${explained.fix}` : err instanceof Error ? err.message : String(err);
+    context.log.warn(`Send: "${subject}" was sent, but its original could not be marked ${what}: ${message}`);
+    void vscode.window.showWarningMessage(`"${subject}" was sent, but the original message could not be marked ${what}: ${message}`);
+    return { status: 'failed', message };
+  }
+}
+
 /** Shows the failure with Retry without waiting for the user's choice; Retry sends the same draft again. */
-function showFailure(context: SendCommandContext, sender: Sender, draft: DraftMessage, err: unknown): SendOutcome {
+function showFailure(context: SendCommandContext, sender: Sender, draft: DraftMessage, err: unknown, original?: OriginalReference): SendOutcome {
   const failure = withRetry(err);
   void showError(failure, context.log, `Sending "${draft.subject}" failed`).then(async (action) => {
-    if (action === 'retry') await deliver(context, sender, draft);
-    if (action === 'signIn' && await vscode.commands.executeCommand<boolean>('exchangeMail.signIn', sender.account.id)) await deliver(context, sender, draft);
+    if (action === 'retry') await deliver(context, sender, draft, original);
+    if (action === 'signIn' && await vscode.commands.executeCommand<boolean>('exchangeMail.signIn', sender.account.id)) await deliver(context, sender, draft, original);
   });
   return { status: 'failed', code: failure.code, message: failure.message, fix: failure.fix };
 }
@@ -106,9 +137,10 @@ function showFailure(context: SendCommandContext, sender: Sender, draft: DraftMe
 /**
  * Sends the draft from the account and tells the user how it went. A failure is shown with
  * Retry (and Sign In / Open Settings where they help) without waiting for the user's choice;
- * choosing Retry sends the same draft again.
+ * choosing Retry sends the same draft again. Once sent, the `original` a reply or forward came
+ * from is marked answered or forwarded.
  */
-export async function deliver(context: SendCommandContext, sender: Sender, draft: DraftMessage): Promise<SendOutcome> {
+export async function deliver(context: SendCommandContext, sender: Sender, draft: DraftMessage, original?: OriginalReference): Promise<SendOutcome> {
   const { account } = sender;
   const { log } = context;
   let server: MailServer;
@@ -116,7 +148,7 @@ export async function deliver(context: SendCommandContext, sender: Sender, draft
     server = toMailServer(account, 'smtp');
     if (!await ensureCredentials(account, context.secrets)) return { status: 'cancelled' };
   } catch (err) {
-    return showFailure(context, sender, draft, err);
+    return showFailure(context, sender, draft, err, original);
   }
   let token: AccessToken | undefined;
   let result: SendResult;
@@ -129,7 +161,7 @@ export async function deliver(context: SendCommandContext, sender: Sender, draft
       void vscode.window.showInformationMessage(`Sending "${draft.subject}" was cancelled. Nothing was sent.`);
       return { status: 'cancelled' };
     }
-    return showFailure(context, sender, draft, explainTokenRefusal(err, account, server, token));
+    return showFailure(context, sender, draft, explainTokenRefusal(err, account, server, token), original);
   }
 
   await rememberSender(context.memento, account);
@@ -145,5 +177,7 @@ export async function deliver(context: SendCommandContext, sender: Sender, draft
     append: async (a, raw) => vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Keeping a copy in Sent Items' }, () => folder.append(a, raw)),
   });
   reportSentCopy(sentCopy, draft.subject, context);
-  return { status: 'sent', messageId: result.messageId, from: account.address, accepted: result.accepted, rejected: result.rejected, sentCopy };
+  const originalMark = await markOriginal(context, original, draft.subject);
+  return { status: 'sent', messageId: result.messageId, from: account.address, accepted: result.accepted, rejected: result.rejected, sentCopy,
+    ...(originalMark ? { original: originalMark } : {}) };
 }

@@ -4,8 +4,9 @@
  * from prompts; every address is checked before anything connects; the user confirms; then
  * ./delivery sends it. The document is only read: never changed, saved or closed.
  */
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { DraftMessage, FrontMatterHeaders } from '../../mail/compose';
+import type { DraftMessage, FrontMatterHeaders, OriginalReference } from '../../mail/compose';
 import { loadCore } from '../bundle-loader';
 import { asExplained, showError } from '../show-error';
 import { summarize } from './confirmation';
@@ -80,7 +81,19 @@ async function completeHeaders(headers: FrontMatterHeaders, suggestedSubject: st
   return { to, cc, bcc: headers.bcc, subject };
 }
 
-async function compose(context: SendCommandContext, source: Source, prompts: SendPrompts): Promise<{ sender: Sender; draft: DraftMessage } | SendOutcome> {
+interface Composed {
+  sender: Sender;
+  draft: DraftMessage;
+  /** The message a reply or forward came from, to mark once sent. */
+  original?: OriginalReference;
+}
+
+/** Where relative `attachments:` paths start: the saved document's folder. */
+function documentFolder(document: vscode.TextDocument): string | undefined {
+  return document.uri.scheme === 'file' && !document.isUntitled ? dirname(document.uri.fsPath) : undefined;
+}
+
+async function compose(context: SendCommandContext, source: Source, prompts: SendPrompts): Promise<Composed | SendOutcome> {
   const core = loadCore();
   const { document } = source;
   const composed = core.composeFromDocument({
@@ -91,6 +104,8 @@ async function compose(context: SendCommandContext, source: Source, prompts: Sen
     asAttachment: vscode.workspace.getConfiguration('exchangeMail.send', document.uri).get<boolean>('asAttachment', false),
   });
   checkFrontMatter(composed.headers);
+  const files = composed.headers.attachments ? await core.readAttachmentFiles(composed.headers.attachments, documentFolder(document)) : [];
+  const body = files.length ? { ...composed.body, attachments: [...composed.body.attachments, ...files] } : composed.body;
   // Each account's own address, then the shared mailboxes it may send as.
   const accounts = context.settings.mailboxes();
   let sender: Sender | 'cancelled';
@@ -99,7 +114,12 @@ async function compose(context: SendCommandContext, source: Source, prompts: Sen
   if (sender === 'cancelled') return { status: 'cancelled' };
   const headers = await completeHeaders(composed.headers, composed.suggestedSubject, documentName(document), prompts);
   if (!headers) return { status: 'cancelled' };
-  return { sender, draft: core.createDraft({ from: sender.from, ...headers }, composed.body) };
+  const { inReplyTo, references } = composed.headers;
+  return {
+    sender,
+    draft: core.createDraft({ from: sender.from, ...headers, inReplyTo, references }, body),
+    original: core.parseOriginalReference(composed.headers.original),
+  };
 }
 
 function offerAddAccount(context: SendCommandContext): SendOutcome {
@@ -123,7 +143,7 @@ export async function sendDocumentCommand(context: SendCommandContext, scope: Se
     return source;
   }
   if (context.settings.accounts().length === 0) return offerAddAccount(context);
-  let composed: { sender: Sender; draft: DraftMessage } | SendOutcome;
+  let composed: Composed | SendOutcome;
   try {
     composed = await compose(context, source, prompts);
   } catch (err) {
@@ -132,8 +152,8 @@ export async function sendDocumentCommand(context: SendCommandContext, scope: Se
     return refused(explained?.code ?? 'invalid-input', explained?.message ?? String(err));
   }
   if ('status' in composed) return composed;
-  const { sender, draft } = composed;
+  const { sender, draft, original } = composed;
   const confirm = vscode.workspace.getConfiguration('exchangeMail.send').get<boolean>('confirm', true);
   if (confirm && !await prompts.confirm(summarize(draft, loadCore().formatAddress))) return { status: 'cancelled' };
-  return deliver(context, sender, draft);
+  return deliver(context, sender, draft, original);
 }

@@ -255,7 +255,6 @@ const imap: HostileCase[] = [
     protocol: 'IMAP', title: 'command connection: endless untagged replies to SELECT — ends on a command deadline',
     script: imapServer({ answers: { SELECT: (p) => p.flood('* 1 EXISTS\r\n', FLOOD) } }),
     run: (t) => messagePage(t.server, t.credentials), expect: /within|deadline|time/i, withinMs: 3000,
-    knownDefect: 'imapflow has no per-command deadline; bytes that keep coming hold a command forever (session.ts: reported to the lead)',
   },
   {
     protocol: 'IMAP', title: 'probe: endless untagged lines to CAPABILITY — ended by the reply line cap',
@@ -454,7 +453,6 @@ const identity: HostileCase[] = [
       res.end();
     },
     run: (t) => tokenRequest(t.identity!.tokenUrl, SECRET), expect: /ETIMEDOUT|deadline|time/i,
-    knownDefect: 'src/auth/network.ts times out only on silence, not on a whole answer (reported to the lead)',
   },
   {
     protocol: 'identity', title: 'token endpoint answering 200 MiB — refused at a size cap',
@@ -465,7 +463,6 @@ const identity: HostileCase[] = [
       res.end();
     },
     run: (t) => tokenRequest(t.identity!.tokenUrl, SECRET), expect: /large|size|cap|exceed/i, maxHeapMiB: 64,
-    knownDefect: 'src/auth/network.ts buffers the whole body, however large (reported to the lead)',
   },
   {
     protocol: 'identity', title: 'token endpoint answering garbage instead of JSON — an empty body, no crash',
@@ -498,7 +495,6 @@ const identity: HostileCase[] = [
     protocol: 'identity', title: 'MSAL client credentials: a token response without a token — a clear sign-in error',
     tokenEndpoint: (_req, res) => jsonReply(res, '{"token_type":"Bearer","expires_in":3599}'),
     run: (t) => clientCredentialsToken(t.identity!.origin, SECRET), expect: /token|sign/i,
-    knownDefect: 'MSAL hands back an empty access token and accessTokenOf (src/auth/delegated-source.ts) passes it on (reported to the lead)',
   },
 ];
 

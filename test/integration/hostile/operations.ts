@@ -51,7 +51,7 @@ export async function commandLogin(server: MailServer, credentials: XOAuth2Crede
 
 /** Opening message 1 of INBOX the way the reading tab does: session, command connection, FETCH, parse. */
 export async function openMessage(server: MailServer, credentials: XOAuth2Credentials): Promise<MessageDocument> {
-  const session = new ImapSession({ server, credentials: async () => credentials, recovery: { reconnects: 0 } });
+  const session = new ImapSession({ server, credentials: async () => credentials, recovery: { reconnects: 0 }, commandDeadlineMs: SHORT.deadlineMs });
   try {
     return await session.openMessage('INBOX', 1);
   } finally {
@@ -61,7 +61,7 @@ export async function openMessage(server: MailServer, credentials: XOAuth2Creden
 
 /** The first page of INBOX (FETCH with ENVELOPE and BODYSTRUCTURE). */
 export async function messagePage(server: MailServer, credentials: XOAuth2Credentials): Promise<number> {
-  const session = new ImapSession({ server, credentials: async () => credentials, recovery: { reconnects: 0 } });
+  const session = new ImapSession({ server, credentials: async () => credentials, recovery: { reconnects: 0 }, commandDeadlineMs: SHORT.deadlineMs });
   try {
     return (await session.messagePage('INBOX')).messages.length;
   } finally {
