@@ -14,7 +14,7 @@ import { DiagnosedStep, explainFailure, FailureContext } from './explain';
 import { authenticateImapProbe, connectImapProbe, ImapProbeSession, logoutImapProbe, ProbeAuthResult } from './probes/imap-probe';
 import type { ProbeOptions } from './probes/line-channel';
 import { authenticateSmtpProbe, connectSmtpProbe, quitSmtpProbe, SmtpProbeSession } from './probes/smtp-probe';
-import { Redactor } from './redact';
+import { Redactor } from '../redact';
 
 export interface StepResult {
   step: DiagnosedStep;
