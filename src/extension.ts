@@ -76,7 +76,9 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
     command('exchangeMail.signInFromTree', (f, node: MailboxErrorNode | SignInNode) => f.signInFromTree(node)),
     command('exchangeMail.addAccount', (f) => f.addAccount()),
     command('exchangeMail.removeAccount', (f, arg?: AccountArgument) => f.removeAccount(arg)),
-    command('exchangeMail.addSharedMailbox', (f, arg?: AccountArgument, address?: string) => f.addSharedMailbox(arg, address)),
+    // From the view's menu the second argument is the selection (an array), not an address.
+    command('exchangeMail.addSharedMailbox', (f, arg?: AccountArgument, address?: unknown) =>
+      f.addSharedMailbox(arg, typeof address === 'string' ? address : undefined)),
     command('exchangeMail.removeSharedMailbox', (f, node?: AccountNode) => f.removeSharedMailbox(node)),
     command('exchangeMail.signIn', (f, arg?: AccountArgument) => f.signIn(arg)),
     command('exchangeMail.signOut', (f, arg?: AccountArgument) => f.signOut(arg)),

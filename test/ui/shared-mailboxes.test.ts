@@ -43,11 +43,21 @@ describe('A shared mailbox in the browser (UI)', function () {
     await page.locator('.activitybar .action-item a[aria-label^="Mail"]').click();
     await session.runCommand('Exchange Mail: Sign In');
     await row('Inbox').first().waitFor({ timeout: 90_000 });
-    await row(ALICE).click({ button: 'right' });
-    const menu = page.locator('.context-view .monaco-menu');
-    await menu.locator('.action-label', { hasText: 'Add Shared Mailbox…' }).click();
     const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ timeout: 10_000 });
+    // Should a click still be swallowed, the menu is opened again.
+    for (let attempt = 1; ; attempt++) {
+      await row(ALICE).click({ button: 'right' });
+      const menu = page.locator('.context-view .monaco-menu');
+      await menu.waitFor({ timeout: 10_000 });
+      const entries = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim());
+      assert.ok(entries.includes('Add Shared Mailbox…'), entries.join(', '));
+      // The workbench ignores a click on a menu that has only just opened (the right button's release).
+      await page.waitForTimeout(500);
+      await menu.locator('.action-label', { hasText: 'Add Shared Mailbox…' }).click();
+      if (await input.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      if (attempt === 3) assert.fail('"Add Shared Mailbox…" never asked for the address');
+      await page.keyboard.press('Escape');
+    }
     await input.fill(SHARED);
     await input.press('Enter');
     const shared = row(SHARED);
@@ -73,6 +83,7 @@ describe('A shared mailbox in the browser (UI)', function () {
     assert.ok(folder, `no folder in ${page.url()}`);
     const subject = `From the team (${Date.now()})`;
     writeFileSync(join(folder, 'team-note.md'), `---\nfrom: ${SHARED}\nto: ${BOB}\nsubject: ${subject}\n---\nHello from the shared mailbox.\n`);
+    await page.keyboard.press('Escape');
     await page.keyboard.press('Control+P');
     const widget = page.locator('.quick-input-widget');
     await widget.locator('input.input').fill('team-note.md');
