@@ -74,8 +74,8 @@ export class FolderNode {
 }
 
 /**
- * A message of a folder page: subject, sender and date; unread ones coloured with a dot, a star
- * when flagged, else a paperclip when it has attachments. Its context value says what the menus
+ * A message of a folder page: subject, sender and date; unread ones coloured with a dot, a
+ * paperclip when it has attachments, else a star when flagged (the tooltip says both). Its context value says what the menus
  * need: `message.<unread|read>[.attachments][.flagged][.junk]`, `.junk` in the Junk Email folder.
  */
 export class MessageNode {
@@ -99,7 +99,7 @@ export class MessageNode {
     item.id = idOf('message', this.account.id, this.folder, m.uid);
     const sender = m.from ? m.from.name || m.from.address : '';
     item.description = [sender, m.date ? shortDate(m.date) : ''].filter(Boolean).join(' · ');
-    item.iconPath = new vscode.ThemeIcon(m.flagged ? 'star-full' : m.hasAttachment ? 'attach' : m.unread ? 'mail' : 'mail-read', m.unread ? unreadColor() : undefined);
+    item.iconPath = new vscode.ThemeIcon(m.hasAttachment ? 'attach' : m.flagged ? 'star-full' : m.unread ? 'mail' : 'mail-read', m.unread ? unreadColor() : undefined);
     const inJunk = this.parent.folder.specialUse === 'junk';
     item.contextValue = `message.${m.unread ? 'unread' : 'read'}${m.hasAttachment ? '.attachments' : ''}${m.flagged ? '.flagged' : ''}${inJunk ? '.junk' : ''}`;
     item.command = { title: 'Open Message', command: 'exchangeMail.openMessage', arguments: [this] };
