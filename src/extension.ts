@@ -43,6 +43,15 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
   const selectedMessage = () => (tree.selection.length === 1 && tree.selection[0]?.kind === 'message' ? tree.selection[0] : undefined);
   /** What Reply and Forward are about: the node a menu passes, the view's selection for its keys (`"selection"`), else the features decide. */
   const replied = (arg: MessageNode | vscode.Uri | 'selection' | undefined) => (arg === 'selection' ? selectedMessage() : option(arg));
+  /**
+   * The messages a filing command is about, as [clicked, selected]: what a menu passes, or for a
+   * key (`"selection"`) the view's selected messages.
+   */
+  const filed = <R>(run: (node: MessageNode, selected: unknown[] | undefined) => R) => (arg: MessageNode | 'selection', selected?: unknown[]) => {
+    if (arg !== 'selection') return run(arg, selected);
+    const messages = tree.selection.filter((n) => n.kind === 'message');
+    return messages[0] ? run(messages[0], messages) : undefined;
+  };
   const walkthrough = `${context.extension.id}#exchangeMail.setup`;
   context.subscriptions.push(
     log, mailboxes, tree,
@@ -69,6 +78,16 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
     command('exchangeMail.copyFolderName', (f, node: FolderNode) => f.copyFolderName(node)),
     command('exchangeMail.markRead', (f, node: MessageNode, selected?: unknown[]) => f.markSeen(node, true, selected)),
     command('exchangeMail.markUnread', (f, node: MessageNode, selected?: unknown[]) => f.markSeen(node, false, selected)),
+    command('exchangeMail.moveToFolder', (f, arg: MessageNode | 'selection', selected?: unknown[], target?: string) =>
+      filed((node, s) => f.moveToFolder(node, s, target))(arg, selected)),
+    command('exchangeMail.archive', (f, arg: MessageNode | 'selection', selected?: unknown[]) => filed((node, s) => f.fileMessages(node, s, 'archive'))(arg, selected)),
+    command('exchangeMail.markJunk', (f, arg: MessageNode | 'selection', selected?: unknown[]) => filed((node, s) => f.fileMessages(node, s, 'junk'))(arg, selected)),
+    command('exchangeMail.markNotJunk', (f, arg: MessageNode | 'selection', selected?: unknown[]) => filed((node, s) => f.fileMessages(node, s, 'inbox'))(arg, selected)),
+    command('exchangeMail.deleteMessage', (f, arg: MessageNode | 'selection', selected?: unknown[]) => filed((node, s) => f.deleteMessages(node, s, false))(arg, selected)),
+    command('exchangeMail.deletePermanently', (f, arg: MessageNode | 'selection', selected?: unknown[]) => filed((node, s) => f.deleteMessages(node, s, true))(arg, selected)),
+    command('exchangeMail.undoMove', (f, move?: Parameters<Features['undoMove']>[0]) => f.undoMove(move)),
+    command('exchangeMail.flag', (f, arg: MessageNode | 'selection', selected?: unknown[]) => filed((node, s) => f.setFlagged(node, true, s))(arg, selected)),
+    command('exchangeMail.unflag', (f, arg: MessageNode | 'selection', selected?: unknown[]) => filed((node, s) => f.setFlagged(node, false, s))(arg, selected)),
     command('exchangeMail.reply', (f, arg?: MessageNode | vscode.Uri | 'selection') => f.reply('reply', replied(arg), selectedMessage)),
     command('exchangeMail.replyAll', (f, arg?: MessageNode | vscode.Uri | 'selection') => f.reply('replyAll', replied(arg), selectedMessage)),
     command('exchangeMail.forward', (f, arg?: MessageNode | vscode.Uri | 'selection') => f.reply('forward', replied(arg), selectedMessage)),

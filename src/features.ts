@@ -26,6 +26,7 @@ import { AccountSessions } from './ui/mailbox/account-sessions';
 import { copyFolderName, loadMore, markSeen, MailboxCommandContext, refresh, retry, signInFromTree } from './ui/mailbox/mailbox-commands';
 import { MailboxModel } from './ui/mailbox/mailbox-model';
 import { openMessage, saveAttachment, SaveAttachmentOptions } from './ui/mailbox/message-commands';
+import { deleteMessages, fileMessages, FilingFolder, Move, MoveCommandContext, moveToFolder, setFlagged, undoMove } from './ui/mailbox/move-commands';
 import { MessageDocuments } from './ui/mailbox/message-documents';
 import { originalMarks } from './ui/mailbox/original-marks';
 import { DraftCommandContext, newMessageCommand, replyCommand } from './ui/mailbox/reply-commands';
@@ -46,6 +47,7 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
   const sessions = new AccountSessions(settings, signIns, log, context.secrets.onDidChange);
   const mail = new MailboxModel(sessions);
   const mailbox: MailboxCommandContext = { settings, mail, log };
+  const moves: MoveCommandContext = { ...mailbox };
   const drafts: DraftCommandContext = { ...mailbox, storage: context.globalStorageUri, memento: context.globalState };
   const tree = new MailboxesTree(settings, signIns, context.secrets.onDidChange, mail);
   const unreadStatus = new UnreadStatusBar(settings, mail);
@@ -65,6 +67,11 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
     saveAttachment: (arg?: MessageNode | vscode.Uri, options?: SaveAttachmentOptions) => saveAttachment(mailbox, arg, options),
     copyFolderName,
     markSeen: (node: MessageNode, seen: boolean, selected?: unknown[]) => markSeen(mailbox, node, seen, selected),
+    moveToFolder: (node: MessageNode, selected?: unknown[], target?: string) => moveToFolder(moves, node, selected, target),
+    fileMessages: (node: MessageNode, selected: unknown[] | undefined, use: FilingFolder) => fileMessages(moves, node, selected, use),
+    deleteMessages: (node: MessageNode, selected: unknown[] | undefined, permanently: boolean) => deleteMessages(moves, node, selected, permanently),
+    undoMove: (move?: Move) => undoMove(moves, move),
+    setFlagged: (node: MessageNode, flagged: boolean, selected?: unknown[]) => setFlagged(moves, node, flagged, selected),
     reply: (kind: ReplyKind, arg?: MessageNode | vscode.Uri, selected?: () => MessageNode | undefined) => replyCommand(drafts, kind, arg, selected),
     newMessage: () => newMessageCommand(drafts),
     signInFromTree,

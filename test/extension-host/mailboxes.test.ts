@@ -97,7 +97,8 @@ describe('The Mailboxes view in VS Code', function () {
     assert.deepEqual([labelOf(messages[0]!), items[0]!.contextValue, items[0]!.resourceUri?.query, String(items[0]!.description).startsWith('Priya Raman · ')],
       ['Re: Release 2.4 go/no-go', 'message.unread', 'unread', true]);
     const budget = items.find((i) => i.label === 'Q3 budget review: figures attached');
-    assert.deepEqual([budget?.contextValue, (budget?.iconPath as vscode.ThemeIcon).id], ['message.read.attachments', 'attach']);
+    // Seeded flagged: the paperclip wins the icon, the menus offer Unflag.
+    assert.deepEqual([budget?.contextValue, (budget?.iconPath as vscode.ThemeIcon).id], ['message.read.attachments.flagged', 'attach']);
   });
 
   it('a folder of 5,000 messages shows 50 and "Load more…", which appends the next 50 older ones', async () => {
@@ -199,6 +200,77 @@ describe('The Mailboxes view in VS Code', function () {
     const q4 = await child(await child(await child(await alice(), 'Projects'), '2026'), 'Q4');
     await vscode.commands.executeCommand('exchangeMail.copyFolderName', q4);
     assert.equal(await vscode.env.clipboard.readText(), 'Projects/2026/Q4');
+  });
+
+  /** Subjects of a folder's messages, straight from the server. */
+  const serverSubjects = (folder: string) => withImap(async (client) => {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      return (await client.fetchAll('1:*', { envelope: true })).map((m) => m.envelope?.subject ?? '');
+    } finally {
+      lock.release();
+    }
+  });
+  /** The folder's unread and total counts as its tooltip says them ("7 unread of 30"). */
+  const counted = async (label: string) => {
+    const [, unread, total] = /(\d+) unread of (\d+)/.exec(item(await child(await alice(), label)).tooltip as string) ?? [];
+    return [Number(unread), Number(total)];
+  };
+
+  it('Archive on two selected messages moves them, counts and all, and Undo brings them back to the Inbox', async () => {
+    const inbox = async () => child(await alice(), 'Inbox');
+    const [first, second] = await messagesOf(await inbox());
+    assert.ok(first?.kind === 'message' && second?.kind === 'message');
+    const subjects = [first.message.subject, second.message.subject];
+    const unread = [first, second].filter((n) => n.message.unread).length;
+    const [[inboxUnread, inboxTotal], [archiveUnread, archiveTotal]] = [await counted('Inbox'), await counted('Archive')];
+    const move = await vscode.commands.executeCommand<unknown[]>('exchangeMail.archive', second, [first, second]);
+    assert.equal(move?.length, 1, 'one move, from the Inbox');
+    const shown = (await messagesOf(await inbox())).map(labelOf);
+    assert.deepEqual(subjects.filter((s) => shown.includes(s)), []);
+    assert.deepEqual((await serverSubjects('Archive')).filter((s) => subjects.includes(s)).sort(), [...subjects].sort());
+    assert.deepEqual(await counted('Archive'), [archiveUnread! + unread, archiveTotal! + 2]);
+    await until('the Inbox counts without them', async () => `${await counted('Inbox')}` === `${[inboxUnread! - unread, inboxTotal! - 2]}`);
+    // The notification's Undo runs this command with the move; without one it undoes the last move.
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.undoMove'), true);
+    const back = (await messagesOf(await inbox())).map(labelOf);
+    assert.deepEqual(subjects.filter((s) => back.includes(s)), subjects);
+    assert.deepEqual((await serverSubjects('Archive')).filter((s) => subjects.includes(s)), []);
+    await until('the Inbox and Archive counts as before', async () =>
+      `${await counted('Inbox')} ${await counted('Archive')}` === `${[inboxUnread, inboxTotal]} ${[archiveUnread, archiveTotal]}`);
+  });
+
+  it('Delete moves a message to Deleted Items, and Undo takes it back', async () => {
+    const notifications = async () => child(await alice(), 'Notifications');
+    const [newest] = await messagesOf(await notifications());
+    assert.ok(newest?.kind === 'message');
+    const [, trashTotal] = await counted('Deleted Items');
+    await vscode.commands.executeCommand('exchangeMail.deleteMessage', newest);
+    assert.deepEqual([(await serverSubjects('Deleted Items')).includes(newest.message.subject), (await counted('Deleted Items'))[1]],
+      [true, trashTotal! + 1]);
+    assert.notEqual(labelOf((await messagesOf(await notifications()))[0]!), newest.message.subject);
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.undoMove'), true);
+    assert.equal((await serverSubjects('Deleted Items')).includes(newest.message.subject), false);
+  });
+
+  it('Flag stars the message, says so in its tooltip and sets \\Flagged on the server; Unflag takes it off', async () => {
+    const newest = async () => (await messagesOf(await child(await alice(), 'Inbox')))[0]!;
+    const plain = item(await newest()).contextValue;
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.flag', await newest()), true);
+    const flagged = item(await newest());
+    const onServer = () => withImap(async (client) => {
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        const newestThere = await client.fetchOne('*', { flags: true });
+        return newestThere ? newestThere.flags?.has('\\Flagged') : undefined;
+      } finally {
+        lock.release();
+      }
+    });
+    assert.deepEqual([(flagged.iconPath as vscode.ThemeIcon).id, flagged.contextValue, (flagged.tooltip as vscode.MarkdownString).value.includes('flagged'), await onServer()],
+      ['star-full', `${plain}.flagged`, true, true]);
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.unflag', await newest()), true);
+    assert.deepEqual([item(await newest()).contextValue, await onServer()], [plain, false]);
   });
 
   it('a stopped IMAP server shows as a node with the reason and Retry; Retry brings the folders back', async () => {

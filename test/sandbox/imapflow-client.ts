@@ -7,9 +7,15 @@ import { ImapFlow } from 'imapflow';
 import type { XOAuth2Credentials } from '../../src/mail/server';
 import type { SandboxInfo } from './index';
 
-export async function withSandboxImapflow<T>(info: SandboxInfo, credentials: XOAuth2Credentials, use: (client: ImapFlow) => Promise<T>): Promise<T> {
+export function withSandboxImapflow<T>(info: SandboxInfo, credentials: XOAuth2Credentials, use: (client: ImapFlow) => Promise<T>): Promise<T> {
   const { host, port } = info.imap.exchange;
-  const client = new ImapFlow({ host, port, secure: true, tls: { ca: readFileSync(info.caFile) }, auth: credentials, logger: false });
+  return withImapflowAt({ host, port, ca: readFileSync(info.caFile, 'utf8') }, credentials, use);
+}
+
+/** The same on any of the sandbox's IMAP servers, given its address and the CA (PEM) that signed its certificate. */
+export async function withImapflowAt<T>(server: { host: string; port: number; ca: string }, credentials: XOAuth2Credentials,
+  use: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const client = new ImapFlow({ host: server.host, port: server.port, secure: true, tls: { ca: server.ca }, auth: credentials, logger: false });
   client.on('error', () => {});
   await client.connect();
   try {

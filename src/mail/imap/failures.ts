@@ -183,3 +183,8 @@ export function messageGone(path: string, uid: number): ExplainedError {
   return new ExplainedError(`The message ${uid} is no longer in "${path}".`,
     'Refresh the folder: the message was moved or deleted elsewhere.', { code: 'message-gone', actions: ['retry'] });
 }
+
+export function folderGone(path: string): ExplainedError {
+  return new ExplainedError(`The folder "${path}" no longer exists; the messages stay where they were.`,
+    'Refresh the account to list its folders again, then choose another folder.', { code: 'folder-gone', actions: ['showLog'] });
+}

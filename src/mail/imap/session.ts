@@ -1,7 +1,8 @@
 /**
  * One account's IMAP session, what the Mailboxes view and the status bar talk to: the folder
  * tree, a folder's message pages, a message to read (fetched once, then from the session's
- * cache), its attachments, read/unread marks, the sent copy, and the Inbox unread count.
+ * cache), its attachments, read/unread and flag marks, moves and deletions, the sent copy, and
+ * the Inbox unread count.
  *
  * Connections (each opened on first use, kept, replaced when lost — see ./recovery):
  * - the command connection (imapflow), shared by paging, reading, marking and appending,
@@ -16,7 +17,7 @@ import { ExplainedError } from '../../errors';
 import { CredentialsProvider, MailLog, MailServer, silentLog } from '../server';
 import { openCommandConnection } from './command-connection';
 import { ConnectionSlot } from './connection-slot';
-import { CommandDeadlineError, ConnectionLostError, explainFailure, folderNotOpenable, messageGone, noSentFolder } from './failures';
+import { CommandDeadlineError, ConnectionLostError, explainFailure, folderGone, folderNotOpenable, messageGone, noSentFolder } from './failures';
 import { FolderLister } from './folder-listing';
 import { FolderTree } from './folder-model';
 import { InboxWatch, UnreadListener } from './inbox-watch';
@@ -51,6 +52,14 @@ export interface AppendResult {
   /** The folder the copy went to. */
   folder: string;
   uid?: number;
+}
+
+/** Messages moved by `moveMessages`: enough to move them back. */
+export interface MovedMessages {
+  from: string;
+  to: string;
+  /** Source UID → UID in `to`, from the server's COPYUID; empty when the server gave none (no UIDPLUS). */
+  uidMap: Map<number, number>;
 }
 
 export class ImapSession {
@@ -138,16 +147,42 @@ export class ImapSession {
 
   /** Mark as Read (`seen` true) or Unread: STORE ±FLAGS (\Seen) by UID, one command for several messages. */
   async setSeen(folder: string, uids: number | number[], seen: boolean): Promise<void> {
-    const set = (Array.isArray(uids) ? uids : [uids]).join(',');
-    const what = Array.isArray(uids) && uids.length > 1 ? `${uids.length} messages` : 'a message';
-    await this.command(`marking ${what} ${seen ? 'read' : 'unread'}`, async (client) => {
-      await this.select(client, folder, false);
-      const done = seen
-        ? await client.messageFlagsAdd(set, ['\\Seen'], { uid: true })
-        : await client.messageFlagsRemove(set, ['\\Seen'], { uid: true });
-      if (!done) this.failedQuietly(client, 'STORE');
-    });
+    await this.storeFlag(folder, uids, '\\Seen', seen, seen ? 'read' : 'unread');
     if (folder.toUpperCase() === 'INBOX') this.watch?.refresh();
+  }
+
+  /** Flag or Unflag (Outlook's follow-up flag): STORE ±FLAGS (\Flagged) by UID. */
+  setFlagged(folder: string, uids: number[], flagged: boolean): Promise<void> {
+    return this.storeFlag(folder, uids, '\\Flagged', flagged, flagged ? 'flagged' : 'unflagged');
+  }
+
+  /**
+   * Moves messages of one folder to another with one UID MOVE (imapflow copies and expunges
+   * where the server has no MOVE; Exchange Online has it after login). A target that no longer
+   * exists is a `folder-gone` error, and the messages stay where they were: MOVE is all or nothing.
+   */
+  moveMessages(folder: string, uids: number[], target: string): Promise<MovedMessages> {
+    this.assertOpenable(folder);
+    this.assertOpenable(target);
+    return this.command(`moving ${count(uids)} from "${folder}" to "${target}"`, async (client) => {
+      await this.select(client, folder, false);
+      const moved = await client.messageMove(uids.join(','), target, { uid: true });
+      if (!moved) {
+        if (client.usable && !await client.status(target, { messages: true }).catch(() => false)) throw folderGone(target);
+        this.failedQuietly(client, 'MOVE');
+      }
+      return { from: folder, to: target, uidMap: moved.uidMap ?? new Map() };
+    });
+  }
+
+  /** Deletes messages for good: STORE +FLAGS (\Deleted), then UID EXPUNGE of those UIDs only. */
+  async deleteMessages(folder: string, uids: number[]): Promise<void> {
+    await this.command(`deleting ${count(uids)} from "${folder}"`, async (client) => {
+      await this.select(client, folder, false);
+      // Without UIDPLUS, EXPUNGE would also remove what another client marked \Deleted.
+      if (!client.capabilities.has('UIDPLUS')) throw new Error('the server has no UID EXPUNGE (UIDPLUS)');
+      if (!await client.messageDelete(uids.join(','), { uid: true })) this.failedQuietly(client, 'EXPUNGE');
+    });
   }
 
   /**
@@ -262,6 +297,17 @@ export class ImapSession {
     return Promise.race([work(client), deadline]).finally(() => clearTimeout(timer));
   }
 
+  /** STORE ±FLAGS (flag) by UID on messages of one folder, in one command. */
+  private async storeFlag(folder: string, uids: number | number[], flag: string, on: boolean, marked: string): Promise<void> {
+    const list = Array.isArray(uids) ? uids : [uids];
+    await this.command(`marking ${list.length > 1 ? count(list) : 'a message'} ${marked}`, async (client) => {
+      await this.select(client, folder, false);
+      const set = list.join(',');
+      const done = on ? await client.messageFlagsAdd(set, [flag], { uid: true }) : await client.messageFlagsRemove(set, [flag], { uid: true });
+      if (!done) this.failedQuietly(client, 'STORE');
+    });
+  }
+
   /** imapflow answers some failures with `false` instead of throwing; a dead connection must still count as lost. */
   private failedQuietly(client: ImapFlow, command: string): never {
     if (!client.usable) throw new ConnectionLostError(`the connection closed during ${command}`);
@@ -356,4 +402,8 @@ export class ImapSession {
     });
     this.watch.start();
   }
+}
+
+function count(uids: readonly number[]): string {
+  return uids.length === 1 ? 'a message' : `${uids.length} messages`;
 }

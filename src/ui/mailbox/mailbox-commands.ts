@@ -1,6 +1,7 @@
 /**
  * The commands of the Mailboxes view's folders and messages: Refresh, Retry, Load More, Copy
- * Folder Name, Mark as Read / Unread, and Sign In from a node that asks for it.
+ * Folder Name, Mark as Read / Unread, and Sign In from a node that asks for it. Moving, deleting
+ * and flagging are in ./move-commands.
  */
 import * as vscode from 'vscode';
 import type { AccountSettings } from '../accounts/account-settings';
@@ -51,22 +52,31 @@ export async function copyFolderName(node: FolderNode): Promise<string> {
   return node.path;
 }
 
-/** "Mark as Read" / "Mark as Unread": the \Seen flag on the server, then the item and its folder's count. */
 /**
- * Mark as Read / Unread on the clicked message, or on every message selected with it (the view
- * allows several): one STORE per folder.
+ * What a message command is about: the clicked message, or every message selected with it (the
+ * view allows several), grouped by account and folder, as each IMAP command takes one folder.
  */
-export async function markSeen(context: MailboxCommandContext, node: MessageNode, seen: boolean, selected?: readonly unknown[]): Promise<boolean> {
+export function messagesByFolder(node: MessageNode, selected?: readonly unknown[]): MessageNode[][] {
   const chosen = selected?.some((n) => n === node) ? selected.filter((n): n is MessageNode => (n as TreeNode | undefined)?.kind === 'message') : [node];
   const byFolder = new Map<string, MessageNode[]>();
   for (const message of chosen) {
     const key = `${message.account.id}\n${message.folder}`;
     byFolder.set(key, [...(byFolder.get(key) ?? []), message]);
   }
+  return [...byFolder.values()];
+}
+
+/** How a message command names what it acts on: the subject of one message, or how many. */
+export function describeMessages(nodes: readonly MessageNode[]): string {
+  return nodes.length === 1 ? `"${nodes[0]!.message.subject || '(no subject)'}"` : `${nodes.length} messages`;
+}
+
+/** Mark as Read / Unread: the \Seen flag on the server (one STORE per folder), then the items and their folders' counts. */
+export async function markSeen(context: MailboxCommandContext, node: MessageNode, seen: boolean, selected?: readonly unknown[]): Promise<boolean> {
   let allMarked = true;
-  for (const nodes of byFolder.values()) {
+  for (const nodes of messagesByFolder(node, selected)) {
     const { account, folder } = nodes[0]!;
-    const what = nodes.length === 1 ? `"${nodes[0]!.message.subject || '(no subject)'}"` : `${nodes.length} messages`;
+    const what = describeMessages(nodes);
     try {
       await inView(() => context.mail.setSeen(account, folder, nodes.map((n) => n.message.uid), seen));
     } catch (err) {

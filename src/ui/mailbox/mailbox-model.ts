@@ -5,6 +5,7 @@ import type { Folder, FolderTree } from '../../mail/imap/folder-model';
 import type { MessageDocument } from '../../mail/imap/message-document';
 import type { MessageSummary, PageCursor } from '../../mail/imap/message-page';
 import type { ImapSession } from '../../mail/imap/session';
+import { isInbox } from '../../mail/imap/folder-model';
 import { toMailServer } from '../../accounts/mail-server';
 import { loadCore } from '../bundle-loader';
 import { asExplained } from '../show-error';
@@ -25,6 +26,22 @@ export interface FolderMessages {
   readonly moreError?: ExplainedError;
 }
 
+/** Messages a move took from one folder to another: as they are now in `to`, with their UIDs there. */
+export interface MovedMessages {
+  readonly account: Account;
+  readonly from: string;
+  readonly to: string;
+  readonly messages: readonly MessageSummary[];
+  /** False when the server did not say the new UIDs (no COPYUID), so the move cannot be undone. */
+  readonly undoable: boolean;
+}
+
+/** A folder's counts as they are now. */
+export interface FolderCounts {
+  unread?: number;
+  total?: number;
+}
+
 /** What changed: one folder of an account (its count or its messages), a whole account, or everything. */
 export type MailboxChange = { accountId: string; folder?: string } | undefined;
 
@@ -42,16 +59,15 @@ interface FolderState extends FolderMessages {
 class AccountMailbox {
   listing?: Promise<FolderListing>;
   readonly pages = new Map<string, Promise<FolderState>>();
-  /** Counts that changed since the listing (marked read or unread here). */
+  /** Counts that changed since the listing (marked read or unread, moved or deleted here). */
   readonly unread = new Map<string, number>();
+  readonly totals = new Map<string, number>();
   /** The Inbox unread count from the session's IDLE watch (or polling): newer than any listing. */
   inboxUnread?: number;
   watch?: vscode.Disposable;
 
   constructor(readonly session: ImapSession) {}
 }
-
-const isInbox = (path: string) => path.toUpperCase() === 'INBOX';
 
 /** Any failure as the user should see it: an ExplainedError, never a stack. */
 export function explained(err: unknown): ExplainedError {
@@ -113,6 +129,7 @@ export class MailboxModel implements vscode.Disposable {
     mailbox.listing ??= mailbox.session.listFolders().then(
       (folders) => {
         mailbox.unread.clear();
+        mailbox.totals.clear();
         return { folders };
       },
       (err: unknown) => ({ error: explainedFor(account, err) }));
@@ -163,11 +180,12 @@ export class MailboxModel implements vscode.Disposable {
     await state.loadingMore;
   }
 
-  /** The folder's unread count as it is now: listed, then kept current by marks and the Inbox watch. */
-  unreadOf(accountId: string, folder: Folder): number | undefined {
+  /** The folder's counts as they are now: listed, then kept current by marks, moves and the Inbox watch. */
+  countsOf(accountId: string, folder: Folder): FolderCounts {
     const mailbox = this.mailboxes.get(accountId);
-    if (mailbox && isInbox(folder.path) && mailbox.inboxUnread !== undefined) return mailbox.inboxUnread;
-    return mailbox?.unread.get(folder.path) ?? folder.unread;
+    const total = mailbox?.totals.get(folder.path) ?? folder.total;
+    if (mailbox && isInbox(folder.path) && mailbox.inboxUnread !== undefined) return { unread: mailbox.inboxUnread, total };
+    return { unread: mailbox?.unread.get(folder.path) ?? folder.unread, total };
   }
 
   /** Inbox unread counts known now, by account id. */
@@ -206,15 +224,44 @@ export class MailboxModel implements vscode.Disposable {
       if (summary) summary.unread = !seen;
     }
     if (changedCount === 0) return;
-    const delta = seen ? -changedCount : changedCount;
-    if (isInbox(folder) && mailbox.inboxUnread !== undefined) {
-      mailbox.inboxUnread = Math.max(0, mailbox.inboxUnread + delta);
-      this.inboxChanged.fire();
-    } else {
-      const listing = await mailbox.listing;
-      const known = mailbox.unread.get(folder) ?? listing?.folders?.get(folder)?.unread;
-      if (known !== undefined) mailbox.unread.set(folder, Math.max(0, known + delta));
-    }
+    await this.adjustCounts(mailbox, folder, seen ? -changedCount : changedCount, 0);
+    this.changed.fire({ accountId: account.id, folder });
+  }
+
+  /** Flags or unflags messages of a folder on the server (one command), then in the pages shown. */
+  async setFlagged(account: Account, folder: string, uids: number[], flagged: boolean): Promise<void> {
+    const mailbox = this.mailbox(account);
+    await mailbox.session.setFlagged(folder, uids, flagged);
+    if (this.mailboxes.get(account.id) !== mailbox) return;
+    const state = await mailbox.pages.get(folder)?.catch(() => undefined);
+    for (const summary of state?.messages ?? []) if (uids.includes(summary.uid)) summary.flagged = flagged;
+    this.changed.fire({ accountId: account.id, folder });
+  }
+
+  /**
+   * Moves messages of a folder to another (one UID MOVE); they leave the folder's page, and both
+   * folders' counts follow without a listing. The target's page is read again when next shown.
+   */
+  async moveMessages(account: Account, folder: string, messages: readonly MessageSummary[], target: string): Promise<MovedMessages> {
+    const mailbox = this.mailbox(account);
+    const moved = await mailbox.session.moveMessages(folder, messages.map((m) => m.uid), target);
+    const there = messages.map((m) => ({ ...m, uid: moved.uidMap.get(m.uid) ?? 0 }));
+    const result = { account, from: folder, to: target, messages: there, undoable: there.every((m) => m.uid > 0) };
+    if (this.mailboxes.get(account.id) !== mailbox) return result;
+    await this.removed(mailbox, folder, messages);
+    mailbox.pages.delete(target);
+    await this.adjustCounts(mailbox, target, messages.filter((m) => m.unread).length, messages.length);
+    this.changed.fire({ accountId: account.id, folder });
+    this.changed.fire({ accountId: account.id, folder: target });
+    return result;
+  }
+
+  /** Deletes messages for good (STORE \Deleted, UID EXPUNGE); they leave the page and the counts. */
+  async deleteMessages(account: Account, folder: string, messages: readonly MessageSummary[]): Promise<void> {
+    const mailbox = this.mailbox(account);
+    await mailbox.session.deleteMessages(folder, messages.map((m) => m.uid));
+    if (this.mailboxes.get(account.id) !== mailbox) return;
+    await this.removed(mailbox, folder, messages);
     this.changed.fire({ accountId: account.id, folder });
   }
 
@@ -225,6 +272,7 @@ export class MailboxModel implements vscode.Disposable {
       mailbox.listing = undefined;
       mailbox.pages.clear();
       mailbox.unread.clear();
+      mailbox.totals.clear();
     }
     this.changed.fire(accountId ? { accountId } : undefined);
   }
@@ -253,6 +301,32 @@ export class MailboxModel implements vscode.Disposable {
     for (const id of [...this.mailboxes.keys()]) this.forget(id);
     this.changed.dispose();
     this.inboxChanged.dispose();
+  }
+
+  /** Messages gone from a folder on the server: out of its page and its counts. */
+  private async removed(mailbox: AccountMailbox, folder: string, messages: readonly MessageSummary[]): Promise<void> {
+    const state = await mailbox.pages.get(folder)?.catch(() => undefined);
+    const gone = new Set(messages.map((m) => m.uid));
+    if (state) {
+      const kept = state.messages.filter((m) => !gone.has(m.uid));
+      state.total -= state.messages.length - kept.length;
+      state.messages = kept;
+    }
+    await this.adjustCounts(mailbox, folder, -messages.filter((m) => m.unread).length, -messages.length);
+  }
+
+  /** Changes the counts shown for a folder by what was done here; the Inbox's unread count is the watch's. */
+  private async adjustCounts(mailbox: AccountMailbox, folder: string, unreadDelta: number, totalDelta: number): Promise<void> {
+    const listed = (await mailbox.listing)?.folders?.get(folder);
+    if (unreadDelta !== 0 && isInbox(folder) && mailbox.inboxUnread !== undefined) {
+      mailbox.inboxUnread = Math.max(0, mailbox.inboxUnread + unreadDelta);
+      this.inboxChanged.fire();
+    } else if (unreadDelta !== 0) {
+      const known = mailbox.unread.get(folder) ?? listed?.unread;
+      if (known !== undefined) mailbox.unread.set(folder, Math.max(0, known + unreadDelta));
+    }
+    const total = mailbox.totals.get(folder) ?? listed?.total;
+    if (totalDelta !== 0 && total !== undefined) mailbox.totals.set(folder, Math.max(0, total + totalDelta));
   }
 
   /** After a sign-in, what failed is read again on next use; what is under way or was read stays. */

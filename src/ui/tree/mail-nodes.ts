@@ -9,6 +9,7 @@ import type { ErrorAction, ExplainedError } from '../../errors';
 import type { Folder } from '../../mail/imap/folder-model';
 import type { MessageSummary } from '../../mail/imap/message-page';
 import type { SpecialUse } from '../../mail/imap/special-use';
+import type { FolderCounts } from '../mailbox/mailbox-model';
 import type { AccountNode } from './account-nodes';
 import { messageStateUri, unreadColor } from './unread-decorations';
 
@@ -34,8 +35,8 @@ export class FolderNode {
     readonly parent: AccountNode | FolderNode,
     readonly account: Account,
     readonly folder: Folder,
-    /** The count as the model knows it now (marks made here and the Inbox watch included). */
-    private readonly unread: () => number | undefined,
+    /** The counts as the model knows them now (marks and moves made here and the Inbox watch included). */
+    private readonly counts: () => FolderCounts,
   ) {}
 
   get path(): string {
@@ -44,8 +45,8 @@ export class FolderNode {
 
   toTreeItem(): vscode.TreeItem {
     const { folder } = this;
-    const unread = this.unread();
-    const hasContent = folder.children.length > 0 || (folder.openable && folder.total !== 0);
+    const { unread, total } = this.counts();
+    const hasContent = folder.children.length > 0 || (folder.openable && total !== 0);
     const item = new vscode.TreeItem(folder.name, hasContent ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     // The server gave no count (throttled, say): the row says so, and Refresh counts again.
     const noCount = folder.openable && folder.countsError !== undefined && unread === undefined;
@@ -57,23 +58,26 @@ export class FolderNode {
         ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
         : new vscode.ThemeIcon(folder.specialUse ? FOLDER_ICONS[folder.specialUse] : 'folder');
     item.contextValue = folder.openable ? `folder.openable${noCount ? '.noCount' : ''}` : 'folder.noselect';
-    item.tooltip = this.tooltip(unread, noCount);
+    item.tooltip = this.tooltip(unread, total, noCount);
     item.accessibilityInformation = {
       label: !folder.openable ? `${folder.name}, holds only folders` : noCount ? `${folder.name}, unread count unavailable` : `${folder.name}, ${unread ?? 0} unread`,
     };
     return item;
   }
 
-  private tooltip(unread: number | undefined, noCount: boolean): string {
+  private tooltip(unread: number | undefined, total: number | undefined, noCount: boolean): string {
     const { folder } = this;
     if (!folder.openable) return `${folder.path}\nHolds only folders, no messages of its own.`;
     if (noCount) return `${folder.path}\nThe server did not give its counts: ${folder.countsError}\nRefresh the folder to count it again.`;
-    const total = folder.total === undefined ? '' : ` of ${folder.total}`;
-    return `${folder.path}\n${unread ?? 0} unread${total}`;
+    return `${folder.path}\n${unread ?? 0} unread${total === undefined ? '' : ` of ${total}`}`;
   }
 }
 
-/** A message of a folder page: subject, sender and date; unread ones coloured with a dot, a paperclip when it has attachments. */
+/**
+ * A message of a folder page: subject, sender and date; unread ones coloured with a dot, a
+ * paperclip when it has attachments, else a star when flagged (the tooltip says both). Its context value says what the menus
+ * need: `message.<unread|read>[.attachments][.flagged][.junk]`, `.junk` in the Junk Email folder.
+ */
 export class MessageNode {
   readonly kind = 'message';
 
@@ -95,11 +99,12 @@ export class MessageNode {
     item.id = idOf('message', this.account.id, this.folder, m.uid);
     const sender = m.from ? m.from.name || m.from.address : '';
     item.description = [sender, m.date ? shortDate(m.date) : ''].filter(Boolean).join(' · ');
-    item.iconPath = new vscode.ThemeIcon(m.hasAttachment ? 'attach' : m.unread ? 'mail' : 'mail-read', m.unread ? unreadColor() : undefined);
-    item.contextValue = `message.${m.unread ? 'unread' : 'read'}${m.hasAttachment ? '.attachments' : ''}`;
+    item.iconPath = new vscode.ThemeIcon(m.hasAttachment ? 'attach' : m.flagged ? 'star-full' : m.unread ? 'mail' : 'mail-read', m.unread ? unreadColor() : undefined);
+    const inJunk = this.parent.folder.specialUse === 'junk';
+    item.contextValue = `message.${m.unread ? 'unread' : 'read'}${m.hasAttachment ? '.attachments' : ''}${m.flagged ? '.flagged' : ''}${inJunk ? '.junk' : ''}`;
     item.command = { title: 'Open Message', command: 'exchangeMail.openMessage', arguments: [this] };
     item.tooltip = this.tooltip(subject);
-    const marks = [m.unread ? 'unread' : '', m.hasAttachment ? 'with attachments' : ''].filter(Boolean).join(', ');
+    const marks = [m.unread ? 'unread' : '', m.flagged ? 'flagged' : '', m.hasAttachment ? 'with attachments' : ''].filter(Boolean).join(', ');
     item.accessibilityInformation = { label: [subject, sender && `from ${sender}`, m.date ? longDate(m.date) : '', marks].filter(Boolean).join(', ') };
     return item;
   }

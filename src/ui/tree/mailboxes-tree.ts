@@ -91,7 +91,7 @@ export class MailboxesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   private folderNode(parent: AccountNode | FolderNode, folder: FolderNode['folder']): FolderNode {
     const account = parent instanceof AccountNode ? parent.account! : parent.account;
     const mail = this.mail!;
-    const node = new FolderNode(parent, account, folder, () => mail.unreadOf(account.id, folder));
+    const node = new FolderNode(parent, account, folder, () => mail.countsOf(account.id, folder));
     this.folderNodes.set(folderKey(account.id, folder.path), node);
     return node;
   }
