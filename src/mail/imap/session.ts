@@ -151,15 +151,15 @@ export class ImapSession {
    */
   inboxArrivals(afterUid?: number): Promise<{ highestUid: number; unread: MessageSummary[] }> {
     return this.command('looking for new Inbox mail', async (client) => {
-      const mailbox = await this.select(client, 'INBOX', true);
-      const highestUid = Math.max(0, Number(mailbox.uidNext ?? 1) - 1);
-      if (afterUid === undefined || highestUid <= afterUid) return { highestUid, unread: [] };
-      const found = await client.search({ seen: false, uid: `${afterUid + 1}:*` }, { uid: true });
+      await this.select(client, 'INBOX', true);
+      // UIDNEXT is only told on SELECT: the UIDs themselves say what arrived since. `N:*` also
+      // answers the highest UID when it is below N, so the empty Inbox is the only empty answer.
+      const found = await client.search({ uid: afterUid === undefined ? '*' : `${afterUid + 1}:*` }, { uid: true });
       if (!Array.isArray(found)) this.failedQuietly(client, 'SEARCH');
-      // `N:*` includes the highest UID even when it is below N.
-      const uids = found.filter((uid) => uid > afterUid).sort((a, b) => b - a);
-      const messages = uids.length ? await client.fetchAll(uids.join(','), SUMMARY_QUERY, { uid: true }) : [];
-      return { highestUid, unread: messages.map(summarize).sort((a, b) => b.uid - a.uid) };
+      const highestUid = Math.max(afterUid ?? 0, ...found);
+      const arrived = afterUid === undefined ? [] : found.filter((uid) => uid > afterUid);
+      const messages = arrived.length ? await client.fetchAll(arrived.join(','), SUMMARY_QUERY, { uid: true }) : [];
+      return { highestUid, unread: messages.map(summarize).filter((m) => m.unread).sort((a, b) => b.uid - a.uid) };
     });
   }
 
