@@ -7,7 +7,12 @@ import { parseSearchQuery } from '../../src/mail/imap/search-query';
 import { ImapSession } from '../../src/mail/imap/session';
 import { aliceMailbox, SPECIAL_SUBJECTS } from '../sandbox/mail/mailbox-content';
 import { BULK_FOLDER } from '../sandbox/mail/mailbox-layout';
-import { cachedCredentials, ImapSandbox, recordingLog, releaseImapSandbox, useImapSandbox } from './imap-sandbox';
+import { ALICE, cachedCredentials, ImapSandbox, recordingLog, releaseImapSandbox, useImapSandbox } from './imap-sandbox';
+import type { ImapFlow } from 'imapflow';
+import { Redactor } from '../../src/diagnostics/redact';
+import { openCommandConnection } from '../../src/mail/imap/command-connection';
+import { ImapTrace } from '../../src/mail/imap/protocol-trace';
+import { silentLog } from '../../src/mail/server';
 
 const seeded = aliceMailbox(Date.now(), false).messages;
 const inbox = seeded.filter((m) => m.folder === 'INBOX');
@@ -29,6 +34,17 @@ describe('Search Mailbox (exchange profile)', function () {
     await session?.close();
     await releaseImapSandbox();
   });
+
+  /** `use` with a connection of its own to alice's mailbox: another client, as a delivery would be. */
+  async function elsewhere<T>(use: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const client = await openCommandConnection({ server: sandbox.server('exchange'), credentials: { user: ALICE, accessToken: sandbox.mintToken() },
+      trace: new ImapTrace(silentLog, new Redactor()) });
+    try {
+      return await use(client);
+    } finally {
+      await client.logout();
+    }
+  }
 
   /** The subjects the query finds in the folder, sorted, and whether they came newest first. */
   async function found(folder: string, text: string): Promise<string[]> {
@@ -67,6 +83,24 @@ describe('Search Mailbox (exchange profile)', function () {
   it('since: a day to come finds nothing; since: last year finds every unread message', async () => {
     assert.deepEqual(await found('INBOX', `since:${day(2)}`), []);
     assert.deepEqual(await found('INBOX', `since:${day(-365)} unread`), subjects(inbox.filter((m) => !m.seen)));
+  });
+
+  it('Inbox arrivals: only unread mail delivered after the mark counts as new, and the mark moves', async () => {
+    const { highestUid: mark } = await session.inboxArrivals();
+    const deliver = (subject: string, flags: string[]) => elsewhere(
+      (client) => client.append('INBOX', `From: Dana Whitfield <dana@fabrikam.test>\r\nTo: ${ALICE}\r\nSubject: ${subject}\r\n\r\nHi.\r\n`, flags));
+    const added = [await deliver('Already read elsewhere', ['\\Seen']), await deliver('Quarterly numbers are in', [])];
+    try {
+      const arrivals = await session.inboxArrivals(mark);
+      assert.deepEqual([arrivals.unread.map((m) => [m.subject, m.from?.name]), arrivals.highestUid > mark], [[['Quarterly numbers are in', 'Dana Whitfield']], true]);
+      assert.deepEqual((await session.inboxArrivals(arrivals.highestUid)).unread, []);
+    } finally {
+      const uids = added.flatMap((a) => (a && a.uid ? [a.uid] : []));
+      await elsewhere(async (client) => {
+        await client.mailboxOpen('INBOX');
+        await client.messageDelete(uids.join(','), { uid: true });
+      });
+    }
   });
 
   it('in the 5,000 Notifications, one build by number', async () => {
