@@ -105,9 +105,7 @@ export class IdentityNetwork implements INetworkModule {
     const headers: Record<string, string> = { ...options.headers };
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     return new Promise<NetworkResponse<T>>((resolve, reject) => {
-      // Silence is bounded by the socket timeout; an answer that trickles in, by this deadline.
-      const deadline = setTimeout(() => req.destroy(Object.assign(new Error(`no whole answer within ${Math.round((2 * timeoutMs) / 1000)} s`),
-        { code: 'ETIMEDOUT' })), 2 * timeoutMs);
+      let deadline: NodeJS.Timeout | undefined;
       const req = httpsRequest(target, { method, headers, ca: this.ca, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -129,6 +127,9 @@ export class IdentityNetwork implements INetworkModule {
           resolve({ status: res.statusCode ?? 0, headers: headerRecord(res.headers), body: parsed as T });
         });
       });
+      // Silence is bounded by the socket timeout; an answer that trickles in, by this deadline.
+      deadline = setTimeout(() => req.destroy(Object.assign(new Error(`no whole answer within ${Math.round((2 * timeoutMs) / 1000)} s`),
+        { code: 'ETIMEDOUT' })), 2 * timeoutMs);
       req.on('timeout', () => {
         req.destroy(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' }));
       });

@@ -14,7 +14,7 @@ import { DiagnosedStep, explainFailure, FailureContext } from './explain';
 import { authenticateImapProbe, connectImapProbe, ImapProbeSession, logoutImapProbe, ProbeAuthResult } from './probes/imap-probe';
 import type { ProbeOptions } from './probes/line-channel';
 import { authenticateSmtpProbe, connectSmtpProbe, quitSmtpProbe, SmtpProbeSession } from './probes/smtp-probe';
-import { Redactor } from './redact';
+import { Redactor } from '../redact';
 
 export interface StepResult {
   step: DiagnosedStep;
@@ -52,6 +52,8 @@ export interface TestConnectionOptions {
   replyTimeoutMs?: number;
   /** Called as each step starts, for progress. */
   onStep?(protocol: Protocol, step: DiagnosedStep): void;
+  /** A shared mailbox: the XOAUTH2 user for a protocol when it is not the token's own (../accounts/mailboxes). */
+  mailboxUser?(protocol: Protocol): string | undefined;
 }
 
 /** What the account gives the test: its auth settings and where each protocol's server is (may throw an ExplainedError). */
@@ -173,8 +175,11 @@ async function testProtocol(protocol: Protocol, account: TestedAccount, options:
   redactor.register(token.accessToken);
   const decoded = decodeClaims(token.accessToken);
   context.token = decoded;
-  context.user = token.user;
-  result.user = token.user;
+  // A shared mailbox is opened as itself with the signed-in user's token (FullAccess).
+  const shared = options.mailboxUser?.(protocol);
+  const user = shared ?? token.user;
+  context.user = user;
+  result.user = user;
 
   let server: MailServer;
   try {
@@ -187,7 +192,7 @@ async function testProtocol(protocol: Protocol, account: TestedAccount, options:
   }
   context.server = server;
   result.server = server;
-  result.warnings = tokenWarnings(decoded, protocol, token.user, account, server.host);
+  result.warnings = tokenWarnings(decoded, protocol, user, account, server.host).filter((w) => !shared || w.code !== 'wrong-user');
 
   const probe = PROBES[protocol];
   const probeOptions: ProbeOptions = { log, redactor, connectTimeoutMs: options.connectTimeoutMs, replyTimeoutMs: options.replyTimeoutMs };
@@ -197,9 +202,9 @@ async function testProtocol(protocol: Protocol, account: TestedAccount, options:
     const renew = async () => {
       const fresh = await options.tokenSource.getToken({ protocol, interactive: false, forceRefresh: true, signal });
       redactor.register(fresh.accessToken);
-      return { user: fresh.user, accessToken: fresh.accessToken };
+      return { user: shared ?? fresh.user, accessToken: fresh.accessToken };
     };
-    const credentials = { user: token.user, accessToken: token.accessToken };
+    const credentials = { user, accessToken: token.accessToken };
     const accepted = await step('authenticate', () => probe.authenticate(session, credentials, renew), (r) => (r.accepted ? undefined : r.reply));
     if (!accepted) {
       probe.abandon(session);

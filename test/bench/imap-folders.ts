@@ -18,8 +18,12 @@
  */
 import { connect } from 'node:tls';
 import { ImapSession } from '../../src/mail/imap/session';
-import { ALICE, ImapSandbox, Profile, releaseImapSandbox, useImapSandbox } from '../integration/imap-sandbox';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ALICE, ImapSandbox, imapSandbox, Profile } from '../integration/imap-sandbox';
 import { TcpProxy } from '../integration/imap-tcp-proxy';
+import { startSandbox } from '../sandbox';
 import { BENCH_FOLDER_COUNT } from '../sandbox/mail/mailbox-layout';
 import { median } from './activation';
 
@@ -146,10 +150,12 @@ async function measure(sandbox: ImapSandbox, profile: Profile, runs: number, add
   }
 }
 
-/** All three measurements; starts and stops its own sandbox mail servers with the bench folders. */
+/** All four measurements; starts and stops its own sandbox, with the bench folders. */
 export async function benchFolderTree(options: { runs?: number } = {}): Promise<FolderTreeResult[]> {
   const runs = options.runs ?? 7;
-  const sandbox = await useImapSandbox({ benchFolders: true });
+  const stateDir = mkdtempSync(join(tmpdir(), 'exchange-mail-bench-folders-'));
+  const box = await startSandbox({ stateDir, benchFolders: true });
+  const sandbox = imapSandbox(box);
   try {
     return [
       await measure(sandbox, 'modern', runs, 0),
@@ -158,7 +164,8 @@ export async function benchFolderTree(options: { runs?: number } = {}): Promise<
       await measure(sandbox, 'exchange', runs, 20, true),
     ];
   } finally {
-    await releaseImapSandbox();
+    await box.stop();
+    rmSync(stateDir, { recursive: true, force: true });
   }
 }
 

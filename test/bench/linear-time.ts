@@ -9,7 +9,7 @@
  * UTF-7 folder names, and the folder tree.
  */
 import { performance } from 'node:perf_hooks';
-import { Redactor } from '../../src/diagnostics/redact';
+import { Redactor } from '../../src/redact';
 import { FolderTree, ListedFolder } from '../../src/mail/imap/folder-model';
 import { htmlToText } from '../../src/mail/imap/html-text';
 import { parseMessage } from '../../src/mail/imap/message-document';

@@ -19,6 +19,7 @@ import { composeFromDocument } from '../../src/mail/compose/document';
 import { createDraft } from '../../src/mail/compose/draft';
 import { MailServer } from '../../src/mail/server';
 import { sendMessage } from '../../src/mail/smtp/send';
+import { eventually } from '../eventually';
 import { TcpProxy } from '../integration/imap-tcp-proxy';
 import { ensureCertificates } from '../sandbox/certificates';
 import { appByKey, CONTOSO_TENANT_ID, EXCHANGE_DELEGATED_AUDIENCE } from '../sandbox/directory';
@@ -115,11 +116,7 @@ function delivered(maildir: string): number {
  * to have arrived and no run shares the machine with the delivery of the one before.
  */
 async function settled(maildir: string, expected: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (delivered(maildir) < expected) {
-    if (Date.now() > deadline) throw new Error(`only ${delivered(maildir)} of ${expected} messages arrived in ${maildir}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await eventually(`all ${expected} messages to arrive in ${maildir}`, () => delivered(maildir) >= expected, { intervalMs: 10 });
 }
 
 /** The round trip a relay adds for the second measurement: a server on another network. */

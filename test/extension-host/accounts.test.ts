@@ -23,6 +23,7 @@ import { AccountNode, ProblemNode } from '../../src/ui/tree/account-nodes';
 import { ensureCertificates } from '../sandbox/certificates';
 import { appByKey, CONTOSO_TENANT_ID } from '../sandbox/directory';
 import { IdentityPlatform, startIdentityPlatform } from '../sandbox/identity';
+import { eventually } from '../eventually';
 import { ScriptedPrompts } from '../unit/accounts/scripted-prompts';
 import { MemorySecrets } from './memory-secrets';
 
@@ -30,16 +31,6 @@ const CLIENT_ID = '0d2c1b4a-1111-4aaa-8bbb-000000000001';
 const ALL = ['imap', 'pop3', 'smtp'];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 function userAccounts(): unknown {
   return vscode.workspace.getConfiguration('exchangeMail').inspect('accounts')?.globalValue;
@@ -196,7 +187,7 @@ describe('Accounts in VS Code', function () {
       let refreshed = 0;
       const listening = tree.onDidChangeTreeData(() => refreshed++);
       await setAccounts([{ address: 'alice@contoso.test', clientId: CLIENT_ID }]);
-      await until('a tree refresh', () => refreshed > 0);
+      await eventually('a tree refresh', () => refreshed > 0);
       assert.deepEqual((await tree.getChildren()).map((n) => (n as AccountNode).label), ['alice@contoso.test']);
       listening.dispose();
       tree.dispose();
@@ -213,7 +204,7 @@ describe('Accounts in VS Code', function () {
         'exchangeMail.accounts': [{ address: 'mallory@evil.test', clientId: CLIENT_ID, preset: 'custom', authorityHost: 'https://evil.test' }],
       })));
       try {
-        await until('the workspace settings to be read', () => vscode.workspace.getConfiguration('editor').get('tabSize') === 7);
+        await eventually('the workspace settings to be read', () => vscode.workspace.getConfiguration('editor').get('tabSize') === 7);
         assert.deepEqual(settings.entries(), []);
       } finally {
         await vscode.workspace.fs.delete(file);
@@ -224,14 +215,14 @@ describe('Accounts in VS Code', function () {
   describe('Settings and walkthrough commands', () => {
     it('"Open Account Settings" opens the user settings.json', async () => {
       await vscode.commands.executeCommand('exchangeMail.openAccountSettings');
-      const editor = await until('an editor', () => vscode.window.activeTextEditor);
+      const editor = await eventually('an editor', () => vscode.window.activeTextEditor);
       assert.match(editor.document.uri.path, /\/User\/settings\.json$/);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
 
     it('"Open Setup Walkthrough" opens the Set up Exchange Mail walkthrough', async () => {
       await vscode.commands.executeCommand('exchangeMail.openWalkthrough');
-      const tab = await until('the walkthrough tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /Welcome|Walkthrough/.test(t.label)));
+      const tab = await eventually('the walkthrough tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /Welcome|Walkthrough/.test(t.label)));
       assert.ok(tab);
       await vscode.window.tabGroups.close(tab);
     });
@@ -276,7 +267,7 @@ describe('Accounts in VS Code', function () {
       // Opening the Mailboxes view makes the running extension ask, silently, whether alice is signed in.
       await vscode.commands.executeCommand('workbench.view.extension.exchangeMail');
       // VS Code itself lists the provider's sessions (no scopes) when it registers; the account's request is the one with scopes.
-      const scopes = await until('the provider to be asked for the account', () => provider?.scopesAsked.find((s) => s.length > 0));
+      const scopes = await eventually('the provider to be asked for the account', () => provider?.scopesAsked.find((s) => s.length > 0));
       for (const expected of ['VSCODE_CLIENT_ID:0d2c1b4a-1111-4aaa-8bbb-000000000001', `VSCODE_TENANT:${CONTOSO_TENANT_ID}`,
         'https://outlook.office.com/IMAP.AccessAsUser.All']) {
         assert.ok(scopes.includes(expected), `${expected} missing from ${scopes.join(' ')}`);
@@ -308,7 +299,7 @@ describe('Accounts in VS Code', function () {
       }]);
       const [account] = settings.accounts();
       const signingIn = signIns.signIn(account, new AbortController().signal);
-      const prompt = await until('the device code', () => shown[0], 30000);
+      const prompt = await eventually('the device code', () => shown[0], { timeoutMs: 30000 });
       assert.match(prompt.verificationUri, /^https:\/\/127\.0\.0\.1:\d+\/devicelogin$/);
       platform.control.approveDeviceCode(prompt.userCode, 'alice@contoso.test');
       const token = await signingIn;

@@ -20,12 +20,3 @@ export function withMailbox<T>(sandbox: ApprovingSandbox, user: string, use: (cl
 export async function setAccounts(value: unknown[] | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('exchangeMail').update('accounts', value, vscode.ConfigurationTarget.Global);
 }
-
-/** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!await check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -13,7 +13,8 @@ import type { SendOutcome } from '../../src/ui/send/delivery';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import type { FaultRequest } from '../sandbox/exchange/faults';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, until, withMailbox } from './approving-sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
+import { eventually } from '../eventually';
 
 const EXTENSION_ID = 'exchange-mail.exchange-mail';
 
@@ -98,7 +99,7 @@ describe('Exchange Online\'s behaviour and faults in the Mailboxes view', functi
       rendering.dispose();
     }
     assert.deepEqual(await firstFolders(1), [['Inbox', '7']]);
-    await until('the Inbox watch is counting', () => api.unreadStatus.text === `$(mail) ${ALICE}: 7 unread`);
+    await eventually('the Inbox watch is counting', () => api.unreadStatus.text === `$(mail) ${ALICE}: 7 unread`);
     // The sign-in's own events come after the token: give them time to act, as they did.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const { activity } = sandbox.box.mail;
@@ -120,19 +121,19 @@ describe('Exchange Online\'s behaviour and faults in the Mailboxes view', functi
   });
 
   it('a token that expires while the Inbox watch idles: the watch comes back and counts new mail', async () => {
-    await until('the unread count in the status bar', () => api.unreadStatus.text === `$(mail) ${ALICE}: 7 unread`);
+    await eventually('the unread count in the status bar', () => api.unreadStatus.text === `$(mail) ${ALICE}: 7 unread`);
     arm({ fault: { kind: 'imap-token-expired', command: 'IDLE' } });
-    await until('the watch was told its token expired', () => armed() === 0, 30_000);
+    await eventually('the watch was told its token expired', () => armed() === 0, { timeoutMs: 30_000 });
     await withImap((client) => client.append('INBOX', `From: carol@outlook.test\r\nTo: ${ALICE}\r\nSubject: After the expiry\r\n\r\nHi.\r\n`, []));
     try {
-      await until('8 unread in the status bar', () => api.unreadStatus.text === `$(mail) ${ALICE}: 8 unread`, 30_000);
+      await eventually('8 unread in the status bar', () => api.unreadStatus.text === `$(mail) ${ALICE}: 8 unread`, { timeoutMs: 30_000 });
     } finally {
       await withImap(async (client) => {
         await client.mailboxOpen('INBOX');
         await client.messageDelete({ header: { subject: 'After the expiry' } });
       });
     }
-    await until('7 unread again', () => api.unreadStatus.text === `$(mail) ${ALICE}: 7 unread`, 30_000);
+    await eventually('7 unread again', () => api.unreadStatus.text === `$(mail) ${ALICE}: 7 unread`, { timeoutMs: 30_000 });
   });
 
   it('a STATUS burst that stays throttled leaves no count missing silently: "count unavailable", and Refresh counts it', async () => {
@@ -143,7 +144,7 @@ describe('Exchange Online\'s behaviour and faults in the Mailboxes view', functi
     assert.match(item(junk).tooltip as string, /Request is throttled/);
     sandbox.box.mail.faults.clear();
     await vscode.commands.executeCommand('exchangeMail.refresh', junk);
-    await until('the Junk Email count', async () => item(await child(await alice(), 'Junk Email')).description === '2');
+    await eventually('the Junk Email count', async () => item(await child(await alice(), 'Junk Email')).description === '2');
     await vscode.commands.executeCommand('exchangeMail.refresh');
   });
 

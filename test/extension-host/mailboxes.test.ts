@@ -15,7 +15,8 @@ import type { ExchangeMailApi } from '../../src/extension';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import { TcpProxy } from '../integration/imap-tcp-proxy';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, until, withMailbox } from './approving-sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
+import { eventually } from '../eventually';
 
 const EXTENSION_ID = 'exchange-mail.exchange-mail';
 
@@ -148,10 +149,10 @@ describe('The Mailboxes view in VS Code', function () {
     assert.equal(await vscode.commands.executeCommand('exchangeMail.markRead', await newest()), true);
     assert.equal(item(await newest()).contextValue, 'message.read');
     // The Inbox watch may report a count on its own meanwhile: the count shown settles.
-    await until('6 unread shown', async () => (await inboxCount()) === '6');
+    await eventually('6 unread shown', async () => (await inboxCount()) === '6');
     assert.equal(await vscode.commands.executeCommand('exchangeMail.markUnread', await newest()), true);
     assert.equal(item(await newest()).contextValue, 'message.unread');
-    await until('7 unread shown', async () => (await inboxCount()) === '7');
+    await eventually('7 unread shown', async () => (await inboxCount()) === '7');
   });
 
   /** `use` with a client of alice's mailbox of its own, straight to the server (not through the extension). */
@@ -174,10 +175,10 @@ describe('The Mailboxes view in VS Code', function () {
     assert.equal(await vscode.commands.executeCommand('exchangeMail.markRead', second, [first, second]), true);
     assert.equal(await serverUnread('INBOX'), before - 2);
     // The Inbox watch may report a count on its own meanwhile: the count shown settles on the server's.
-    await until('two fewer unread shown', async () => (await shown()) === before - 2);
+    await eventually('two fewer unread shown', async () => (await shown()) === before - 2);
     assert.equal(await vscode.commands.executeCommand('exchangeMail.markUnread', first, [first, second]), true);
     assert.equal(await serverUnread('INBOX'), before);
-    await until('the unread count back', async () => (await shown()) === before);
+    await eventually('the unread count back', async () => (await shown()) === before);
   });
 
   it('Refresh on a folder reads its unread count again: mail that arrived elsewhere counts', async () => {
@@ -187,11 +188,11 @@ describe('The Mailboxes view in VS Code', function () {
     await withImap((client) => client.append('Notifications', 'From: ci@contoso.test\r\nTo: alice@contoso.test\r\nSubject: Build #20001 passed\r\n\r\nGreen.\r\n', []));
     assert.equal(await count(), before, 'the count shown is the listing\'s until a refresh');
     await vscode.commands.executeCommand('exchangeMail.refresh', await child(await alice(), 'Notifications'));
-    await until('the new unread count', async () => (await count()) === before + 1);
+    await eventually('the new unread count', async () => (await count()) === before + 1);
   });
 
   it('the status bar shows alice\'s Inbox unread count, kept current by the Inbox watch', async () => {
-    await until('the unread count in the status bar', () => api.unreadStatus.text === `$(mail) ${ALICE}: 7 unread`);
+    await eventually('the unread count in the status bar', () => api.unreadStatus.text === `$(mail) ${ALICE}: 7 unread`);
   });
 
   it('Copy Folder Name puts the full name on the clipboard', async () => {

@@ -14,7 +14,8 @@ import type { ExchangeMailApi } from '../../src/extension';
 import type { SendOutcome } from '../../src/ui/send/delivery';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, until, withMailbox } from './approving-sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
+import { eventually } from '../eventually';
 
 const EXTENSION_ID = 'exchange-mail.exchange-mail';
 const BOB = 'bob@contoso.test';
@@ -45,17 +46,12 @@ describe('Reply, Forward and New Message in VS Code', function () {
 
   /** The message of this subject in bob's Inbox once it has arrived, parsed. */
   async function arrivedAtBob(subject: string): Promise<ParsedMail> {
-    let parsed: ParsedMail | undefined;
-    await until(`"${subject}" in bob's Inbox`, async () => {
-      parsed = await withImap(BOB, async (client) => {
-        const uids = await client.search({ subject }, { uid: true });
-        if (!Array.isArray(uids) || uids.length === 0) return undefined;
-        const fetched = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
-        return fetched && fetched.source ? simpleParser(fetched.source) : undefined;
-      });
-      return parsed !== undefined;
-    });
-    return parsed!;
+    return eventually(`"${subject}" in bob's Inbox`, () => withImap(BOB, async (client) => {
+      const uids = await client.search({ subject }, { uid: true });
+      if (!Array.isArray(uids) || uids.length === 0) return undefined;
+      const fetched = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
+      return fetched && fetched.source ? simpleParser(fetched.source) : undefined;
+    }));
   }
 
   /** The flags and Message-ID of alice's Inbox message of this subject, from the server. */

@@ -8,6 +8,8 @@ import * as assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
+import type { TestConnectionResult } from '../../src/diagnostics/test-connection';
+import type { Pop3MailboxSummary } from '../../src/mail/pop3';
 import type { SendOutcome } from '../../src/ui/send/delivery';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import { accountSettingsFor } from '../sandbox/account-settings';
@@ -97,6 +99,14 @@ describe('Shared mailboxes in VS Code', function () {
     assert.equal(outcome.status, 'sent', JSON.stringify(outcome));
     assert.equal(outcome.status === 'sent' && outcome.from, SHARED);
     assert.deepEqual(await delivered(BOB, subject), { from: SHARED });
+  });
+
+  it('Test Connection and Check POP3 Mailbox on shared@\'s node test shared@, signed in as alice', async () => {
+    const node = await child(undefined, SHARED);
+    const tested = await vscode.commands.executeCommand<TestConnectionResult>('exchangeMail.testConnection', node, 'imap');
+    assert.deepEqual(tested?.protocols.map((p) => [p.protocol, p.ok, p.user, p.warnings.map((w) => w.code)]), [['imap', true, SHARED, []]]);
+    const pop3 = await vscode.commands.executeCommand<Pop3MailboxSummary | undefined>('exchangeMail.checkPop3Mailbox', node);
+    assert.equal(pop3?.messageCount, 4, 'shared@\'s Inbox over POP3, not alice\'s');
   });
 
   it('"Remove Shared Mailbox" takes it out of the view and the settings', async () => {

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { xoauth2Response } from '../../src/mail/xoauth2';
-import { ALICE, ImapSandbox, releaseImapSandbox, useImapSandbox } from './imap-sandbox';
+import { ALICE, ImapSandbox, imapSandbox } from './imap-sandbox';
 import { ImapWireClient } from './imap-wire-client';
 
 const CAPABILITY_BEFORE = '* CAPABILITY IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+';
@@ -18,16 +18,12 @@ describe('Exchange IMAP front: the wire as Exchange Online writes it', function 
   const clients: ImapWireClient[] = [];
 
   before(async () => {
-    sandbox = await useImapSandbox();
+    sandbox = imapSandbox();
   });
 
   afterEach(() => {
     sandbox.servers.faults.clear();
     for (const client of clients.splice(0)) client.close();
-  });
-
-  after(async () => {
-    await releaseImapSandbox();
   });
 
   const payload = (token = sandbox.mintToken()) => xoauth2Response({ encrypted: true }, { user: ALICE, accessToken: token });

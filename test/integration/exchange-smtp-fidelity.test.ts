@@ -10,8 +10,8 @@ import { connect as connectTcp, Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { ImapFlow } from 'imapflow';
-import { appByKey, EXCHANGE_APP_AUDIENCE } from '../sandbox/directory';
-import { sandbox } from './sandbox';
+import { eventually } from '../eventually';
+import { appOnlyToken, sandbox } from './sandbox';
 import { withImapflow } from './sandbox-imapflow';
 
 const ALICE = 'alice@contoso.test';
@@ -110,9 +110,7 @@ function xoauth2(user: string, token: string): string {
 const control = () => sandbox().identity.control;
 /** A delegated token with SMTP.Send (and IMAP) for a user, issued by the sandbox identity platform. */
 const delegated = (user: string) => control().mintAccessToken({ upn: user, unique_name: user });
-const appOnly = () => control().mintAccessToken({
-  aud: EXCHANGE_APP_AUDIENCE, roles: ['SMTP.SendAsApp'], appid: appByKey('daemon').clientId, idtyp: 'app',
-}, { omitClaims: ['scp', 'upn', 'unique_name', 'name', 'given_name', 'family_name'] });
+const appOnly = () => appOnlyToken(['SMTP.SendAsApp']);
 
 function message(from: string, to: string, subject: string): string {
   return `From: ${from}\r\nTo: ${to}\r\nSubject: ${subject}\r\nMessage-ID: <${randomUUID()}@client.contoso.test>\r\n\r\nBody of ${subject}\r\n`;
@@ -143,13 +141,11 @@ function found(user: string, folder: string, subject: string): Promise<{ source:
   });
 }
 
-async function arrived(user: string, folder: string, subject: string): Promise<{ source: string; flags: string[] }[]> {
-  for (let attempt = 0; attempt < 60; attempt++) {
+function arrived(user: string, folder: string, subject: string): Promise<{ source: string; flags: string[] }[]> {
+  return eventually(`"${subject}" to arrive in ${user}'s ${folder}`, async () => {
     const messages = await found(user, folder, subject);
-    if (messages.length > 0) return messages;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return assert.fail(`"${subject}" never arrived in ${user}'s ${folder}`);
+    return messages.length > 0 && messages;
+  }, { timeoutMs: 15_000, intervalMs: 250 });
 }
 
 describe('Exchange SMTP fidelity: the sandbox answers as smtp.office365.com:587', function () {

@@ -7,19 +7,18 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AuthenticationResult, ConfidentialClientApplication, Configuration, CryptoProvider, INetworkModule,
   NetworkRequestOptions, NetworkResponse, PublicClientApplication,
 } from '@azure/msal-node';
-import { ensureCertificates, SandboxCertificates } from '../sandbox/certificates';
+import { SandboxCertificates } from '../sandbox/certificates';
 import {
   appByKey, CONTOSO_TENANT_ID, EXCHANGE_APP_AUDIENCE, EXCHANGE_DELEGATED_AUDIENCE, GRAPH_AUDIENCE,
 } from '../sandbox/directory';
-import { EntraError, IdentityPlatform, startIdentityPlatform } from '../sandbox/identity';
+import { EntraError, IdentityPlatform } from '../sandbox/identity';
 import { decodeJwt, JwtClaims, verifyJwtSignature } from '../sandbox/identity/jwt';
+import { sandbox } from './sandbox';
 
 const IMAP = 'https://outlook.office.com/IMAP.AccessAsUser.All';
 const POP = 'https://outlook.office.com/POP.AccessAsUser.All';
@@ -95,7 +94,6 @@ async function rejection(promise: Promise<unknown>): Promise<Error & { errorCode
 
 describe('the sandbox identity platform', function () {
   this.timeout(15000);
-  let stateDir: string;
   let certificates: SandboxCertificates;
   let platform: IdentityPlatform;
   let ca: Buffer;
@@ -122,17 +120,13 @@ describe('the sandbox identity platform', function () {
     return new URL(response.headers.location).searchParams;
   }
 
-  before(async () => {
-    stateDir = mkdtempSync(join(tmpdir(), 'identity-test-'));
-    certificates = ensureCertificates(stateDir);
+  before(() => {
+    ({ identity: platform, certificates } = sandbox());
     ca = readFileSync(certificates.caFile);
-    platform = await startIdentityPlatform({ stateDir, certificates });
   });
 
-  after(async () => {
-    await platform.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
+  // The platform is the layer's: leave it as the hooks started it.
+  after(() => platform.control.reset());
 
   beforeEach(() => {
     platform.control.reset();

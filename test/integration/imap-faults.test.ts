@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { ExplainedError } from '../../src/errors';
 import { ImapSession } from '../../src/mail/imap/session';
 import { BULK_FOLDER } from '../sandbox/mail/mailbox-layout';
-import { ALICE, cachedCredentials, ImapSandbox, recordingLog, releaseImapSandbox, useImapSandbox } from './imap-sandbox';
+import { ALICE, cachedCredentials, ImapSandbox, imapSandbox, recordingLog } from './imap-sandbox';
 import { TcpProxy } from './imap-tcp-proxy';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,11 +16,7 @@ describe('IMAP faults (exchange profile)', function () {
   let sandbox: ImapSandbox;
 
   before(async () => {
-    sandbox = await useImapSandbox();
-  });
-
-  after(async () => {
-    await releaseImapSandbox();
+    sandbox = imapSandbox();
   });
 
   it('a server stopped under an open session gives an error with Retry, and Retry works once it is back', async () => {

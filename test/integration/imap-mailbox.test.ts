@@ -9,7 +9,7 @@ import { renderMessageDocument } from '../../src/mail/imap/message-document';
 import { MessageSummary } from '../../src/mail/imap/message-page';
 import { aliceMailbox, ATTACHMENT_FILE, NON_ASCII_SENDER, SPECIAL_SUBJECTS } from '../sandbox/mail/mailbox-content';
 import { BULK_FOLDER, BULK_MESSAGE_COUNT, HIERARCHY_ONLY_FOLDER } from '../sandbox/mail/mailbox-layout';
-import { cachedCredentials, ImapSandbox, Profile, recordingLog, releaseImapSandbox, useImapSandbox } from './imap-sandbox';
+import { cachedCredentials, ImapSandbox, imapSandbox, Profile, recordingLog } from './imap-sandbox';
 
 const seeded = aliceMailbox(Date.now(), false);
 const seededUnread = (folder: string) => seeded.messages.filter((m) => m.folder === folder && !m.seen).length;
@@ -23,7 +23,7 @@ for (const profile of ['exchange', 'modern'] as Profile[]) {
     let log: ReturnType<typeof recordingLog>;
 
     before(async () => {
-      sandbox = await useImapSandbox();
+      sandbox = imapSandbox();
       log = recordingLog();
       session = new ImapSession({ server: sandbox.server(profile), credentials: cachedCredentials(sandbox), log });
       await session.connect();
@@ -31,7 +31,6 @@ for (const profile of ['exchange', 'modern'] as Profile[]) {
 
     after(async () => {
       await session?.close();
-      await releaseImapSandbox();
     });
 
     async function inboxMessage(subject: string): Promise<MessageSummary> {

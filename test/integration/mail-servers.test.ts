@@ -1,67 +1,41 @@
 /**
  * The sandbox's mail servers behave like Exchange Online towards independent clients: imapflow
- * on both IMAP profiles, nodemailer on submission, a raw TLS socket for POP3. Tokens are minted
- * here with a key this test generates, so nothing depends on the sandbox identity platform.
+ * on both IMAP profiles, nodemailer on submission, a raw TLS socket for POP3. Tokens come from
+ * the sandbox identity platform, forged ones too.
  */
 import * as assert from 'node:assert/strict';
-import { generateKeyPairSync, KeyObject, randomUUID, sign } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { ImapFlow } from 'imapflow';
 import * as nodemailer from 'nodemailer';
-import { ensureCertificates, SandboxCertificates } from '../sandbox/certificates';
-import {
-  appByKey, CONTOSO_TENANT_ID, EXCHANGE_APP_AUDIENCE, EXCHANGE_DELEGATED_AUDIENCE, GRAPH_AUDIENCE, Protocol, PROTOCOL_PERMISSIONS,
-} from '../sandbox/directory';
-import { Endpoint, ensureMailPackages, MailServers, startMailServers } from '../sandbox/mail';
+import { GRAPH_AUDIENCE, Protocol, PROTOCOL_PERMISSIONS } from '../sandbox/directory';
+import type { JwtClaims } from '../sandbox/identity/jwt';
+import type { MintOptions } from '../sandbox/identity/control';
+import { Endpoint } from '../sandbox/mail';
 import { BULK_FOLDER, BULK_MESSAGE_COUNT } from '../sandbox/mail/mailbox-layout';
 import { ATTACHMENT_FILE, NON_ASCII_SENDER, SPECIAL_SUBJECTS } from '../sandbox/mail/mailbox-content';
+import { eventually } from '../eventually';
+import { appOnlyToken, sandbox } from './sandbox';
 
-const KID = 'sandbox-test-key';
 const ALICE = 'alice@contoso.test';
 const BOB = 'bob@contoso.test';
 const SHARED = 'shared@contoso.test';
 
-type Claims = Record<string, unknown>;
-
-function jwt(claims: Claims, key: KeyObject, kid = KID): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const signed = `${part({ typ: 'JWT', alg: 'RS256', kid })}.${part(claims)}`;
-  return `${signed}.${sign('RSA-SHA256', Buffer.from(signed), key).toString('base64url')}`;
-}
-
 const now = () => Math.floor(Date.now() / 1000);
 
-function delegatedClaims(user: string, protocol: Protocol, extra: Claims = {}): Claims {
-  return {
-    aud: EXCHANGE_DELEGATED_AUDIENCE, iss: `https://sts.windows.net/${CONTOSO_TENANT_ID}/`, tid: CONTOSO_TENANT_ID,
-    upn: user, preferred_username: user, scp: PROTOCOL_PERMISSIONS[protocol].delegated, appid: appByKey('public').clientId,
-    iat: now() - 60, nbf: now() - 60, exp: now() + 3600, ...extra,
-  };
+/** A delegated token of `user` with the protocol's permission, as Entra issues it for Exchange. */
+function delegatedToken(user: string, protocol: Protocol, claims: JwtClaims = {}, options: MintOptions = {}): string {
+  return sandbox().identity.control.mintAccessToken({ scp: PROTOCOL_PERMISSIONS[protocol].delegated, ...claims }, { user, ...options });
 }
 
-function appOnlyClaims(protocol: Protocol, extra: Claims = {}): Claims {
-  const app = appByKey('daemon');
-  return {
-    aud: EXCHANGE_APP_AUDIENCE, iss: `https://sts.windows.net/${CONTOSO_TENANT_ID}/`, tid: CONTOSO_TENANT_ID,
-    roles: [PROTOCOL_PERMISSIONS[protocol].application], appid: app.clientId, oid: app.servicePrincipalId,
-    iat: now() - 60, nbf: now() - 60, exp: now() + 3600, ...extra,
-  };
-}
+const appOnly = (protocol: Protocol) => appOnlyToken([PROTOCOL_PERMISSIONS[protocol].application]);
 
 describe('sandbox mail servers (Exchange Online stand-in)', function () {
   this.timeout(60_000);
-  let stateDir: string;
-  let keysDir: string;
-  let certificates: SandboxCertificates;
+  const servers = () => sandbox().mail;
   let ca: Buffer;
-  let key: KeyObject;
-  let servers: MailServers;
-
-  const token = (claims: Claims) => jwt(claims, key);
 
   async function imapClient(at: Endpoint, user: string, accessToken: string): Promise<ImapFlow> {
     const client = new ImapFlow({
@@ -86,7 +60,7 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
 
   function smtp(user: string, accessToken: string) {
     return nodemailer.createTransport({
-      host: servers.smtp.host, port: servers.smtp.port, secure: false, requireTLS: true, tls: { ca },
+      host: servers().smtp.host, port: servers().smtp.port, secure: false, requireTLS: true, tls: { ca },
       auth: { type: 'OAuth2', user, accessToken },
     });
   }
@@ -110,7 +84,7 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
   function pop3Auth(user: string, accessToken: string): Promise<string> {
     const payload = Buffer.from(`user=${user}\x01auth=Bearer ${accessToken}\x01\x01`).toString('base64');
     return new Promise((resolve, reject) => {
-      const socket = tlsConnect({ host: servers.pop3.host, port: servers.pop3.port, ca });
+      const socket = tlsConnect({ host: servers().pop3.host, port: servers().pop3.port, ca });
       let buffer = '';
       let greeted = false;
       socket.setEncoding('utf8');
@@ -137,30 +111,15 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
 
   const pop3LogsIn = async (user: string, accessToken: string) => (await pop3Auth(user, accessToken)).startsWith('+OK');
 
-  const tokenLog = () => readFileSync(servers.logFile, 'utf8');
+  const tokenLog = () => readFileSync(servers().logFile, 'utf8');
 
-  before(async function () {
-    this.timeout(120_000); // the first run on a machine installs packages and writes the seed template
-    await ensureMailPackages();
-    stateDir = mkdtempSync(join(tmpdir(), 'mail-servers-test-'));
-    keysDir = join(stateDir, 'signing-keys');
-    mkdirSync(keysDir);
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    key = pair.privateKey;
-    writeFileSync(join(keysDir, `${KID}.pem`), pair.publicKey.export({ type: 'spki', format: 'pem' }));
-    certificates = ensureCertificates(stateDir);
-    ca = readFileSync(certificates.caFile);
-    servers = await startMailServers({ stateDir, certificates, signingKeysDir: keysDir });
-  });
-
-  after(async () => {
-    await servers?.stop();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  before(() => {
+    ca = readFileSync(sandbox().info.caFile);
   });
 
   describe('a valid delegated token', () => {
     it('logs in to the exchange IMAP profile, which advertises exactly what Exchange Online does after login', async () => {
-      const client = await imapClient(servers.imap.exchange, ALICE, token(delegatedClaims(ALICE, 'imap')));
+      const client = await imapClient(servers().imap.exchange, ALICE, delegatedToken(ALICE, 'imap'));
       const capabilities = [...client.capabilities.keys()].sort();
       await client.logout();
       assert.deepEqual(capabilities, ['AUTH=PLAIN', 'AUTH=XOAUTH2', 'BACKENDAUTHENTICATE', 'CHILDREN', 'CLIENTACCESSRULES',
@@ -168,50 +127,49 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
     });
 
     it('logs in to the modern IMAP profile, which has LIST-STATUS and SPECIAL-USE', async () => {
-      const client = await imapClient(servers.imap.modern, ALICE, token(delegatedClaims(ALICE, 'imap')));
+      const client = await imapClient(servers().imap.modern, ALICE, delegatedToken(ALICE, 'imap'));
       const capabilities = client.capabilities;
       await client.logout();
       assert.ok(capabilities.has('LIST-STATUS') && capabilities.has('SPECIAL-USE'), [...capabilities.keys()].join(' '));
     });
 
     it('logs in to POP3', async () => {
-      assert.match(await pop3Auth(ALICE, token(delegatedClaims(ALICE, 'pop3'))), /^\+OK/);
+      assert.match(await pop3Auth(ALICE, delegatedToken(ALICE, 'pop3')), /^\+OK/);
     });
 
     it('logs in to SMTP submission', async () => {
-      assert.equal(await smtpLogsIn(ALICE, token(delegatedClaims(ALICE, 'smtp'))), true);
+      assert.equal(await smtpLogsIn(ALICE, delegatedToken(ALICE, 'smtp')), true);
     });
   });
 
   describe('per-protocol permissions', () => {
     it('refuse an SMTP-only token for IMAP, as Exchange does, and the log says why', async () => {
-      const smtpOnly = token(delegatedClaims(ALICE, 'smtp'));
-      assert.equal(await imapLogsIn(servers.imap.exchange, ALICE, smtpOnly), false);
+      const smtpOnly = delegatedToken(ALICE, 'smtp');
+      assert.equal(await imapLogsIn(servers().imap.exchange, ALICE, smtpOnly), false);
       assert.match(tokenLog(), /imap XOAUTH2 alice@contoso\.test refused: scp lacks IMAP\.AccessAsUser\.All/);
     });
   });
 
   describe('refuses a bad token on every protocol', () => {
-    const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const cases: { name: string; tokenFor: (protocol: Protocol) => string; reason: RegExp }[] = [
       { name: 'an expired token', reason: /token has expired/,
-        tokenFor: (p) => token(delegatedClaims(ALICE, p, { exp: now() - 1, nbf: now() - 3600 })) },
+        tokenFor: (p) => delegatedToken(ALICE, p, { exp: now() - 1, nbf: now() - 3600 }) },
       { name: 'a token not valid yet', reason: /token is not valid yet/,
-        tokenFor: (p) => token(delegatedClaims(ALICE, p, { nbf: now() + 600 })) },
+        tokenFor: (p) => delegatedToken(ALICE, p, { nbf: now() + 600 }) },
       { name: 'a token for Microsoft Graph', reason: /aud "https:\/\/graph\.microsoft\.com" is not Exchange Online/,
-        tokenFor: (p) => token(delegatedClaims(ALICE, p, { aud: GRAPH_AUDIENCE })) },
+        tokenFor: (p) => delegatedToken(ALICE, p, { aud: GRAPH_AUDIENCE }) },
       { name: 'a token signed by an unknown key id', reason: /signing key "someone-elses-key" is unknown/,
-        tokenFor: (p) => jwt(delegatedClaims(ALICE, p), key, 'someone-elses-key') },
+        tokenFor: (p) => delegatedToken(ALICE, p, {}, { header: { kid: 'someone-elses-key' } }) },
       { name: 'a forged token (known key id, other key)', reason: /signature does not verify/,
-        tokenFor: (p) => jwt(delegatedClaims(ALICE, p), forger) },
+        tokenFor: (p) => delegatedToken(ALICE, p, {}, { signWithForeignKey: true }) },
       { name: "another user's token", reason: /token is for bob@contoso\.test, but the login is for alice@contoso\.test/,
-        tokenFor: (p) => token(delegatedClaims(BOB, p)) },
+        tokenFor: (p) => delegatedToken(BOB, p) },
     ];
     for (const c of cases) {
       it(`${c.name}`, async () => {
         const accepted = {
-          imapExchange: await imapLogsIn(servers.imap.exchange, ALICE, c.tokenFor('imap')),
-          imapModern: await imapLogsIn(servers.imap.modern, ALICE, c.tokenFor('imap')),
+          imapExchange: await imapLogsIn(servers().imap.exchange, ALICE, c.tokenFor('imap')),
+          imapModern: await imapLogsIn(servers().imap.modern, ALICE, c.tokenFor('imap')),
           pop3: await pop3LogsIn(ALICE, c.tokenFor('pop3')),
           smtp: await smtpLogsIn(ALICE, c.tokenFor('smtp')),
         };
@@ -225,15 +183,15 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
   describe('an app-only token (client credentials)', () => {
     it('opens the shared mailbox the app was given permission to, over IMAP, POP3 and SMTP', async () => {
       const accepted = {
-        imap: await imapLogsIn(servers.imap.exchange, SHARED, token(appOnlyClaims('imap'))),
-        pop3: await pop3LogsIn(SHARED, token(appOnlyClaims('pop3'))),
-        smtp: await smtpLogsIn(SHARED, token(appOnlyClaims('smtp'))),
+        imap: await imapLogsIn(servers().imap.exchange, SHARED, appOnly('imap')),
+        pop3: await pop3LogsIn(SHARED, appOnly('pop3')),
+        smtp: await smtpLogsIn(SHARED, appOnly('smtp')),
       };
       assert.deepEqual(accepted, { imap: true, pop3: true, smtp: true });
     });
 
     it("is refused for alice's mailbox, which the app has no permission for", async () => {
-      assert.equal(await imapLogsIn(servers.imap.exchange, ALICE, token(appOnlyClaims('imap'))), false);
+      assert.equal(await imapLogsIn(servers().imap.exchange, ALICE, appOnly('imap')), false);
       assert.match(tokenLog(), /has no mailbox permission for alice@contoso\.test/);
     });
   });
@@ -241,18 +199,17 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
   describe('sending through submission', () => {
     it("delivers alice's message into bob's Inbox", async () => {
       const subject = `Sandbox delivery ${randomUUID()}`;
-      const transport = smtp(ALICE, token(delegatedClaims(ALICE, 'smtp')));
+      const transport = smtp(ALICE, delegatedToken(ALICE, 'smtp'));
       await transport.sendMail({ from: ALICE, to: BOB, subject, text: 'Hello Bob' });
       transport.close();
-      const client = await imapClient(servers.imap.exchange, BOB, token(delegatedClaims(BOB, 'imap')));
+      const client = await imapClient(servers().imap.exchange, BOB, delegatedToken(BOB, 'imap'));
       try {
-        let found: number[] = [];
-        for (let attempt = 0; attempt < 50 && found.length === 0; attempt++) {
+        const found = await eventually(`"${subject}" to arrive in bob's Inbox`, async () => {
           await client.mailboxOpen('INBOX');
-          found = (await client.search({ subject }, { uid: true })) || [];
+          const uids = (await client.search({ subject }, { uid: true })) || [];
           await client.mailboxClose();
-          if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+          return uids.length > 0 && uids;
+        }, { timeoutMs: 5_000 });
         assert.equal(found.length, 1);
       } finally {
         await client.logout();
@@ -260,7 +217,7 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
     });
 
     it('refuses a recipient outside the sandbox domains at RCPT, so nothing leaves the machine', async () => {
-      const transport = smtp(ALICE, token(delegatedClaims(ALICE, 'smtp')));
+      const transport = smtp(ALICE, delegatedToken(ALICE, 'smtp'));
       const error = await transport.sendMail({ from: ALICE, to: 'someone@example.com', subject: 'Out', text: 'x' })
         .then(() => undefined, (e: { code?: string; responseCode?: number; response?: string }) => e);
       transport.close();
@@ -269,7 +226,7 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
     });
 
     it('refuses alice sending as bob after the data, as Exchange does (554 5.2.252 SendAsDenied)', async () => {
-      const transport = smtp(ALICE, token(delegatedClaims(ALICE, 'smtp')));
+      const transport = smtp(ALICE, delegatedToken(ALICE, 'smtp'));
       const error = await transport.sendMail({ from: BOB, to: BOB, subject: 'Spoof', text: 'x' })
         .then(() => undefined, (e: { code?: string; response?: string }) => e);
       transport.close();
@@ -279,11 +236,12 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
 
   describe("alice's seeded mailbox", () => {
     it('has Exchange-named folders with delimiter "/", Exchange\'s special-use attributes in plain LIST and a \\Noselect parent', async () => {
-      const client = await imapClient(servers.imap.exchange, ALICE, token(delegatedClaims(ALICE, 'imap')));
+      const client = await imapClient(servers().imap.exchange, ALICE, delegatedToken(ALICE, 'imap'));
       const folders = await client.list();
       await client.logout();
       const byPath = new Map(folders.map((f) => [f.path, f]));
-      const attributes = (path: string) => [...(byPath.get(path)?.flags ?? [])].filter((f) => !f.startsWith('\\Has')).sort();
+      // \Has(No)Children and \(Un)Marked (new mail since the last SELECT, which earlier tests cause) are state, not layout.
+      const attributes = (path: string) => [...(byPath.get(path)?.flags ?? [])].filter((f) => !/^\\(Has|Marked|Unmarked)/.test(f)).sort();
       assert.deepEqual({
         delimiters: [...new Set(folders.map((f) => f.delimiter))],
         standard: ['INBOX', 'Drafts', 'Sent Items', 'Deleted Items', 'Junk Email', 'Archive', 'Outbox', 'Conversation History',
@@ -298,7 +256,7 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
     });
 
     it('has about 30 Inbox messages, newest last by UID, including the encoded, attachment and HTML-only ones', async () => {
-      const client = await imapClient(servers.imap.exchange, ALICE, token(delegatedClaims(ALICE, 'imap')));
+      const client = await imapClient(servers().imap.exchange, ALICE, delegatedToken(ALICE, 'imap'));
       const byUid: { uid: number; subject: string; from: string; date: number; parts: string }[] = [];
       await client.mailboxOpen('INBOX', { readOnly: true });
       for await (const m of client.fetch('1:*', { uid: true, envelope: true, bodyStructure: true })) {
@@ -347,17 +305,19 @@ describe('sandbox mail servers (Exchange Online stand-in)', function () {
     });
 
     it('stops without leaving a process or port behind, and starts again', async () => {
-      const ports = [servers.imap.exchange.port, servers.imap.modern.port, servers.pop3.port, servers.smtp.port];
-      // The masters carry the state directory on their command line; their children share their process group.
-      const groups = new Set(processes().filter(([, , cmdline]) => cmdline.includes(stateDir)).map(([, pgrp]) => pgrp));
-      await servers.stop();
-      const leftovers = processes().filter(([, pgrp]) => groups.has(pgrp)).map(([pid, , cmdline]) => `${pid} ${cmdline}`);
-      const busyPorts = [];
-      for (const port of ports) if (!(await bindable(port))) busyPorts.push(port);
-      const started = Date.now();
-      servers = await startMailServers({ stateDir, certificates, signingKeysDir: keysDir });
+      const ports = [servers().imap.exchange.port, servers().imap.modern.port, servers().pop3.port, servers().smtp.port];
+      // The masters carry their configuration's path on their command line; their children share their process group.
+      const groups = new Set(processes().filter(([, , cmdline]) => cmdline.includes(servers().dir)).map(([, pgrp]) => pgrp));
+      const leftovers: string[] = [];
+      const busyPorts: number[] = [];
+      let started = 0;
+      await sandbox().restartMail(async () => {
+        leftovers.push(...processes().filter(([, pgrp]) => groups.has(pgrp)).map(([pid, , cmdline]) => `${pid} ${cmdline}`));
+        for (const port of ports) if (!(await bindable(port))) busyPorts.push(port);
+        started = Date.now();
+      });
       const restartMs = Date.now() - started;
-      const loggedIn = await imapLogsIn(servers.imap.exchange, ALICE, token(delegatedClaims(ALICE, 'imap')));
+      const loggedIn = await imapLogsIn(servers().imap.exchange, ALICE, delegatedToken(ALICE, 'imap'));
       assert.deepEqual({ masters: groups.size, leftovers, busyPorts, loggedIn, fastRestart: restartMs < 5000 },
         { masters: 3, leftovers: [], busyPorts: [], loggedIn: true, fastRestart: true });
     });

@@ -29,17 +29,18 @@ interface Flow {
 }
 
 function flows(): Flow[] {
-  const { identity, certificates, info } = sandbox();
+  const box = sandbox();
+  const { identity, certificates, info } = box;
   const browserPorts = (): TestPorts => testPorts({ openExternal: async (url) => (await browse(url, info.caFile), true) });
   const delegated = (mode: AuthSettings['mode'], app: 'public' | 'web', ports: TestPorts): TokenSource => {
-    const settings = accountSettings({ identity, certificates, stop: async () => undefined }, app, { mode, protocols: ['imap', 'pop3', 'smtp'] });
+    const settings = accountSettings(box, app, { mode, protocols: ['imap', 'pop3', 'smtp'] });
     if (app === 'web') void ports.secrets.store(secretKeys.clientSecret(settings.accountId), appByKey('web').secrets[0]);
     return createTokenSource(settings, ports);
   };
   const appOnly = (credential: 'secret' | 'certificate'): TokenSource => {
     const ports = testPorts();
     const app = appByKey(credential === 'secret' ? 'daemon' : 'daemonCert');
-    const settings = accountSettings({ identity, certificates, stop: async () => undefined }, app.key, {
+    const settings = accountSettings(box, app.key, {
       address: 'shared@contoso.test', mode: 'client-credentials', credential, protocols: ['imap', 'pop3', 'smtp'],
       certificateThumbprint: credential === 'certificate' ? certificates.appThumbprintSha256 : undefined,
     });

@@ -1,51 +1,35 @@
 /**
  * Send current document, against the sandbox's Postfix and Dovecot: what the user writes in the
  * editor arrives in the recipients' Inboxes as written, and every kind of bad input ends in its
- * own clear error with nothing sent. Tokens are minted here with a key this test generates
- * (the way the sandbox identity platform would), so the identity platform is not needed.
+ * own clear error with nothing sent. Tokens come from the sandbox identity platform.
  */
 import * as assert from 'node:assert/strict';
-import { generateKeyPairSync, KeyObject, randomUUID, sign } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { ParsedMail, simpleParser } from 'mailparser';
 import { composeFromDocument, DocumentToSend } from '../../src/mail/compose/document';
 import { createDraft, DraftHeaders, DraftMessage } from '../../src/mail/compose/draft';
 import { CredentialsProvider, MailServer } from '../../src/mail/server';
 import { sendMessage } from '../../src/mail/smtp/send';
-import { ensureCertificates } from '../sandbox/certificates';
-import { CONSUMERS_TENANT_ID, CONTOSO_TENANT_ID, EXCHANGE_DELEGATED_AUDIENCE, appByKey } from '../sandbox/directory';
-import { ensureMailPackages, MailServers, startMailServers } from '../sandbox/mail';
+import { eventually } from '../eventually';
 import { explainedFailure as failure } from '../explained-failure';
+import { sandbox } from './sandbox';
 
-const KID = 'send-test-key';
 const ALICE = 'alice@contoso.test';
 const BOB = 'bob@contoso.test';
 const CAROL = 'carol@outlook.test';
-const TENANTS: Record<string, string> = { [ALICE]: CONTOSO_TENANT_ID, [BOB]: CONTOSO_TENANT_ID, [CAROL]: CONSUMERS_TENANT_ID };
 
 const now = () => Math.floor(Date.now() / 1000);
 
 describe('Send current document (sandbox SMTP submission)', function () {
   this.timeout(120_000);
-  let stateDir: string;
-  let key: KeyObject;
   let ca: string;
-  let servers: MailServers;
   let smtpServer: MailServer;
 
   function token(user: string, scp: string, extra: Record<string, unknown> = {}): string {
-    const claims = {
-      aud: EXCHANGE_DELEGATED_AUDIENCE, iss: `https://sts.windows.net/${TENANTS[user]}/`, tid: TENANTS[user],
-      upn: user, preferred_username: user, scp, appid: appByKey('public').clientId, sub: randomUUID(),
-      iat: now() - 60, nbf: now() - 60, exp: now() + 3600, ...extra,
-    };
-    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const signed = `${part({ typ: 'JWT', alg: 'RS256', kid: KID })}.${part(claims)}`;
-    return `${signed}.${sign('RSA-SHA256', Buffer.from(signed), key).toString('base64url')}`;
+    return sandbox().identity.control.mintAccessToken({ scp, ...extra }, { user });
   }
 
   /** Alice's SMTP token source; records each request. */
@@ -60,7 +44,7 @@ describe('Send current document (sandbox SMTP submission)', function () {
 
   async function inbox<T>(user: string, use: (client: ImapFlow) => Promise<T>): Promise<T> {
     const client = new ImapFlow({
-      host: servers.imap.exchange.host, port: servers.imap.exchange.port, secure: true, tls: { ca },
+      host: sandbox().mail.imap.exchange.host, port: sandbox().mail.imap.exchange.port, secure: true, tls: { ca },
       auth: { user, accessToken: token(user, 'IMAP.AccessAsUser.All') }, logger: false,
     });
     client.on('error', () => {});
@@ -81,18 +65,13 @@ describe('Send current document (sandbox SMTP submission)', function () {
 
   /** The message with this Message-ID in the user's Inbox, waiting for delivery (LMTP) to finish. */
   async function received(user: string, messageId: string): Promise<{ parsed: ParsedMail; source: Buffer }> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const source = await inbox(user, async (client) => {
-        const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
-        if (!uids || !uids.length) return undefined;
-        const message = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
-        return message ? message.source : undefined;
-      });
-      if (source) return { parsed: await simpleParser(source), source };
-      if (Date.now() > deadline) assert.fail(`${messageId} did not arrive in ${user}'s Inbox`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const source = await eventually(`${messageId} to arrive in ${user}'s Inbox`, () => inbox(user, async (client) => {
+      const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+      if (!uids || !uids.length) return undefined;
+      const message = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
+      return message ? message.source : undefined;
+    }), { intervalMs: 250 });
+    return { parsed: await simpleParser(source), source };
   }
 
   function draftOf(document: DocumentToSend, headers: Partial<DraftHeaders> = {}): DraftMessage {
@@ -105,24 +84,9 @@ describe('Send current document (sandbox SMTP submission)', function () {
     }, composed.body);
   }
 
-  before(async function () {
-    this.timeout(180_000);
-    await ensureMailPackages();
-    stateDir = mkdtempSync(join(tmpdir(), 'send-test-'));
-    const keysDir = join(stateDir, 'signing-keys');
-    mkdirSync(keysDir);
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    key = pair.privateKey;
-    writeFileSync(join(keysDir, `${KID}.pem`), pair.publicKey.export({ type: 'spki', format: 'pem' }));
-    const certificates = ensureCertificates(stateDir);
-    ca = readFileSync(certificates.caFile, 'utf8');
-    servers = await startMailServers({ stateDir, certificates, signingKeysDir: keysDir });
-    smtpServer = { host: servers.smtp.host, port: servers.smtp.port, security: 'starttls', ca };
-  });
-
-  after(async () => {
-    await servers?.stop();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  before(() => {
+    ca = readFileSync(sandbox().info.caFile, 'utf8');
+    smtpServer = { ...sandbox().mail.smtp, security: 'starttls', ca };
   });
 
   describe('what arrives', () => {

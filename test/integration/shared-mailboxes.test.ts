@@ -18,6 +18,7 @@ import { sendMessage } from '../../src/mail/smtp/send';
 import { findUser } from '../sandbox/directory';
 import { explainedFailure } from '../explained-failure';
 import { ImapWireClient } from './imap-wire-client';
+import { eventually } from '../eventually';
 import { sandbox } from './sandbox';
 import { withImapflow } from './sandbox-imapflow';
 
@@ -58,14 +59,8 @@ const withSubject = (mailbox: string, folder: string, subject: string) => imap(m
 });
 
 /** The message in the mailbox's Inbox, waiting for delivery (LMTP) to finish. */
-async function arrived(mailbox: string, subject: string): Promise<Buffer> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const [source] = await withSubject(mailbox, 'INBOX', subject);
-    if (source) return source;
-    if (Date.now() > deadline) assert.fail(`"${subject}" did not arrive in ${mailbox}'s Inbox`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+function arrived(mailbox: string, subject: string): Promise<Buffer> {
+  return eventually(`"${subject}" to arrive in ${mailbox}'s Inbox`, async () => (await withSubject(mailbox, 'INBOX', subject))[0], { intervalMs: 250 });
 }
 
 const note = (from: string, to: string, subject: string) => createDraft({ from, to, subject }, { text: `Body of ${subject}`, attachments: [] });

@@ -9,7 +9,7 @@ import { ensureCertificates, SandboxCertificates } from './certificates';
 import { appByKey, CONTOSO_TENANT_ID, USERS } from './directory';
 import { IdentityPlatform, startIdentityPlatform } from './identity';
 import { mailFaultRoutes } from './exchange/control-routes';
-import { ensureMailPackages, MailServers, startMailServers } from './mail';
+import { ensureMailPackages, MailPorts, MailServers, startMailServers } from './mail';
 
 export interface SandboxOptions {
   stateDir: string;
@@ -56,8 +56,14 @@ export interface SandboxInfo {
 export interface Sandbox {
   info: SandboxInfo;
   identity: IdentityPlatform;
-  mail: MailServers;
+  /** The running mail servers (after `restartMail`, the new ones). */
+  readonly mail: MailServers;
   certificates: SandboxCertificates;
+  /**
+   * Stops the mail servers and starts them again on the same ports and mailboxes, running
+   * `whileStopped` in between: the fixture's own lifecycle test.
+   */
+  restartMail(whileStopped?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,10 +72,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await ensureMailPackages();
   const certificates = ensureCertificates(options.stateDir);
   const identity = await startIdentityPlatform({ stateDir: options.stateDir, certificates, port: options.fixedPorts ? FIXED_PORTS.identity : undefined });
+  const startMail = (ports?: MailPorts) => startMailServers({ stateDir: options.stateDir, certificates, signingKeysDir: identity.signingKeysDir,
+    benchFolders: options.benchFolders, ports });
   let mail: MailServers;
   try {
-    mail = await startMailServers({ stateDir: options.stateDir, certificates, signingKeysDir: identity.signingKeysDir, benchFolders: options.benchFolders,
-      ports: options.fixedPorts ? FIXED_PORTS : undefined });
+    mail = await startMail(options.fixedPorts ? FIXED_PORTS : undefined);
   } catch (err) {
     await identity.stop();
     throw err;
@@ -78,7 +85,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const info = describeSandbox(identity, mail, certificates);
   writeFileSync(join(options.stateDir, 'sandbox.json'), JSON.stringify(info, null, 2));
   return {
-    info, identity, mail, certificates,
+    info, identity, certificates,
+    get mail() { return mail; },
+    async restartMail(whileStopped) {
+      await mail.stop();
+      await whileStopped?.();
+      mail = await startMail({ imapExchange: info.imap.exchange.port, imapModern: info.imap.modern.port, pop3: info.pop3.port, smtp: info.smtp.port });
+      identity.serveControl(mailFaultRoutes(mail.faults));
+    },
     async stop() {
       await Promise.allSettled([mail.stop(), identity.stop()]);
     },

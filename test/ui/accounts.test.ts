@@ -12,6 +12,7 @@ import { Locator } from 'playwright-core';
 import { ensureCertificates, SandboxCertificates } from '../sandbox/certificates';
 import { appByKey, CONTOSO_TENANT_ID } from '../sandbox/directory';
 import { IdentityPlatform, startIdentityPlatform } from '../sandbox/identity';
+import { eventually } from '../eventually';
 import { openSession, Session } from './workbench-session';
 
 describe('Accounts in the browser (UI)', function () {
@@ -34,21 +35,8 @@ describe('Accounts in the browser (UI)', function () {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  const widget = () => session.page.locator('.quick-input-widget');
-
-  /** Waits for the wizard step showing `expected` (its prompt or placeholder), types `value` and presses Enter. */
-  async function answer(expected: string, value?: string): Promise<void> {
-    const input = widget().locator('input.input');
-    const deadline = Date.now() + 20000;
-    for (;;) {
-      const shown = `${await widget().innerText().catch(() => '')}\n${await input.getAttribute('placeholder').catch(() => '')}`;
-      if (shown.includes(expected)) break;
-      if (Date.now() > deadline) throw new Error(`the wizard never showed "${expected}"; it shows:\n${shown}`);
-      await session.page.waitForTimeout(100);
-    }
-    if (value !== undefined) await input.fill(value);
-    await input.press('Enter');
-  }
+  const widget = () => session.quickInput();
+  const answer = (expected: string, value?: string) => session.answer(expected, value);
 
   function accountRow(address: string): Locator {
     const view = session.page.locator('.pane', { has: session.page.locator('.pane-header', { hasText: 'Mailboxes' }) });
@@ -57,6 +45,14 @@ describe('Accounts in the browser (UI)', function () {
 
   async function descriptionOf(row: Locator): Promise<string> {
     return (await row.locator('.label-description').innerText()).trim();
+  }
+
+  async function shows(row: Locator, description: string, timeoutMs: number): Promise<void> {
+    await eventually(`the account to show "${description}"`, async () => {
+      const shown = await descriptionOf(row);
+      if (shown === description) return true;
+      throw new Error(`it shows "${shown}"`);
+    }, { timeoutMs, intervalMs: 250 });
   }
 
   it('adds a Custom account by typing into the wizard, refusing a bad address first', async () => {
@@ -106,11 +102,7 @@ describe('Accounts in the browser (UI)', function () {
     await session.screenshot('device-code-notification');
     platform.control.approveDeviceCode(code, 'alice@contoso.test');
     const row = accountRow('alice@contoso.test');
-    const deadline = Date.now() + 60000;
-    while (await descriptionOf(row) !== 'signed in') {
-      if (Date.now() > deadline) throw new Error(`the account still shows "${await descriptionOf(row)}"`);
-      await page.waitForTimeout(250);
-    }
+    await shows(row, 'signed in', 60_000);
     // The code is gone with the sign-in: no stale notification is left.
     await toast.waitFor({ state: 'detached', timeout: 15000 });
     await session.screenshot('account-signed-in');
@@ -127,10 +119,6 @@ describe('Accounts in the browser (UI)', function () {
     assert.ok(!entries.includes('Sign In'), 'a signed-in account is offered Sign In');
     await session.screenshot('account-context-menu');
     await menu.locator('.action-label', { hasText: 'Sign Out' }).click();
-    const deadline = Date.now() + 30000;
-    while (await descriptionOf(row) !== 'not signed in') {
-      if (Date.now() > deadline) throw new Error(`the account still shows "${await descriptionOf(row)}"`);
-      await page.waitForTimeout(250);
-    }
+    await shows(row, 'not signed in', 30_000);
   });
 });

@@ -14,6 +14,7 @@ import { ImapFlow } from 'imapflow';
 import { ParsedMail, simpleParser } from 'mailparser';
 import { Sandbox, startSandbox } from '../sandbox';
 import { accountSettingsFor } from '../sandbox/account-settings';
+import { eventually } from '../eventually';
 import { openSession, Session } from './workbench-session';
 
 const ALICE = 'alice@contoso.test';
@@ -40,21 +41,8 @@ describe('Send Current Document in the browser (UI)', function () {
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
 
-  const widget = () => session.page.locator('.quick-input-widget');
-
-  /** Waits for the input showing `expected` (title, prompt or placeholder), types `value` (unless undefined) and presses Enter. */
-  async function answer(expected: string, value?: string): Promise<void> {
-    const input = widget().locator('input.input');
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const shown = `${await widget().innerText().catch(() => '')}\n${await input.getAttribute('placeholder').catch(() => '')}`;
-      if (await widget().isVisible() && shown.includes(expected)) break;
-      if (Date.now() > deadline) throw new Error(`the input never showed "${expected}"; it shows:\n${shown}`);
-      await session.page.waitForTimeout(100);
-    }
-    if (value !== undefined) await input.fill(value);
-    await input.press('Enter');
-  }
+  const widget = () => session.quickInput();
+  const answer = (expected: string, value?: string) => session.answer(expected, value);
 
   function toast(text: string) {
     return session.page.locator('.notification-toast', { hasText: text });
@@ -62,8 +50,7 @@ describe('Send Current Document in the browser (UI)', function () {
 
   async function inboxMessage(user: string, messageId: string): Promise<ParsedMail> {
     const imap = sandbox.info.imap.exchange;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
+    const source = await eventually(`${messageId} to arrive in ${user}'s Inbox`, async () => {
       const client = new ImapFlow({
         host: imap.host, port: imap.port, secure: true, tls: { ca: readFileSync(sandbox.info.caFile, 'utf8') }, logger: false,
         auth: { user, accessToken: sandbox.identity.control.mintAccessToken({ upn: user, unique_name: user }) },
@@ -79,10 +66,9 @@ describe('Send Current Document in the browser (UI)', function () {
       } finally {
         await client.logout();
       }
-      if (source) return simpleParser(source);
-      if (Date.now() > deadline) assert.fail(`${messageId} did not arrive in ${user}'s Inbox`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+      return source;
+    }, { intervalMs: 250 });
+    return simpleParser(source);
   }
 
   it('signs the account in by device code first', async () => {
@@ -115,11 +101,11 @@ describe('Send Current Document in the browser (UI)', function () {
     await answer('is not a valid email address', `Bob Okafor <${BOB}>`);
     await answer('Cc (optional)');
     const subject = widget().locator('input.input');
-    const deadline = Date.now() + 10_000;
-    while (await subject.inputValue() !== heading) {
-      if (Date.now() > deadline) assert.fail(`the subject input shows "${await subject.inputValue()}", not the first heading`);
-      await page.waitForTimeout(100);
-    }
+    await eventually('the subject input to show the first heading', async () => {
+      const shown = await subject.inputValue();
+      if (shown === heading) return true;
+      throw new Error(`it shows "${shown}"`);
+    }, { timeoutMs: 10_000 });
     await answer('Subject of the message');
 
     const dialog = page.locator('.monaco-dialog-box');

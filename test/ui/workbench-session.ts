@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Locator, Page } from 'playwright-core';
+import { eventually } from '../eventually';
 import { CodeServer, openWorkbench, startCodeServer, Workbench } from '../vscode/code-server';
 
 export const resultsDir = resolve(__dirname, '..', '..', '..', 'test-results');
@@ -16,6 +17,10 @@ export interface Session {
   page: Page;
   screenshot(name: string, target?: Locator): Promise<string>;
   runCommand(title: string): Promise<void>;
+  /** The quick input (palette, prompts, wizard steps). */
+  quickInput(): Locator;
+  /** Waits for the quick input showing `expected` (title, prompt or placeholder), types `value` (unless undefined) and presses Enter. */
+  answer(expected: string, value?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +33,7 @@ export async function openSession(settings: Record<string, unknown> = {}): Promi
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
   await page.locator('.activitybar').waitFor({ timeout: 60000 });
   mkdirSync(resultsDir, { recursive: true });
+  const quickInput = () => page.locator('.quick-input-widget');
   return {
     server, workbench, page,
     async screenshot(name, target) {
@@ -38,20 +44,28 @@ export async function openSession(settings: Record<string, unknown> = {}): Promi
     async runCommand(title) {
       // Contributed commands appear in the palette only once the extension host has read the
       // extension: retry until the entry is there.
-      const deadline = Date.now() + 60000;
-      for (;;) {
+      const entry = await eventually(`the command "${title}" in the command palette`, async () => {
         await page.keyboard.press('F1');
-        const input = page.locator('.quick-input-widget input');
+        const input = quickInput().locator('input');
         await input.waitFor();
         await input.fill(`>${title}`);
-        const entry = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-        if (await entry.isVisible({ timeout: 3000 }).catch(() => false)) {
-          await entry.click();
-          return;
-        }
+        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+        if (await row.isVisible({ timeout: 3000 }).catch(() => false)) return row;
         await page.keyboard.press('Escape');
-        if (Date.now() > deadline) throw new Error(`the command "${title}" never appeared in the command palette`);
-      }
+        return undefined;
+      }, { timeoutMs: 60_000, intervalMs: 0 });
+      await entry.click();
+    },
+    quickInput,
+    async answer(expected, value) {
+      const input = quickInput().locator('input.input');
+      await eventually(`the quick input to show "${expected}"`, async () => {
+        const shown = `${await quickInput().innerText().catch(() => '')}\n${await input.getAttribute('placeholder').catch(() => '')}`;
+        if (await quickInput().isVisible() && shown.includes(expected)) return true;
+        throw new Error(`it shows:\n${shown}`);
+      });
+      if (value !== undefined) await input.fill(value);
+      await input.press('Enter');
     },
     async close() {
       await workbench.close();

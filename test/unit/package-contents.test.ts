@@ -1,12 +1,20 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { listFiles, PackageManager } from '@vscode/vsce';
 
 const root = resolve(__dirname, '..', '..', '..');
 const bundle = (name: string) => readFileSync(join(root, 'dist', `${name}.js`), 'utf8');
 
 describe('The VSIX and the bundles', () => {
+  // `npm test -- unit` does not bundle first: these tests make the bundles they read (esbuild, about a second).
+  before(async function () {
+    this.timeout(60_000);
+    const build = await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href) as { bundle(options: { production: boolean }): Promise<void> };
+    await build.bundle({ production: false });
+  });
+
   it('the VSIX holds the bundles, the icons, the walkthrough, the docs and the manifest, and nothing else', async function () {
     this.timeout(20000);
     // As `npm run package` lists them: `--no-dependencies` means no package manager walk.

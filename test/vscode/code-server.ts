@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Browser, chromium, Page } from 'playwright-core';
-import { freePort, spawnGroup, stopGroup, waitFor } from '../processes';
+import { eventually } from '../eventually';
+import { freePort, spawnGroup, stopGroup } from '../processes';
 
 export interface CodeServerOptions {
   /** User settings written before start. */
@@ -71,7 +72,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'ignore', 'ignore'],
   });
-  await waitFor('code-server to answer /healthz', async () => (await fetch(`${url}/healthz`)).ok, 60000);
+  await eventually('code-server to answer /healthz', async () => (await fetch(`${url}/healthz`)).ok, { timeoutMs: 60_000, intervalMs: 200 });
   return {
     url, port, userDataDir, extensionsDir,
     async stop() {

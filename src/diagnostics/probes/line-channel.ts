@@ -6,7 +6,7 @@
  */
 import { isIP, Socket, connect as connectTcp } from 'node:net';
 import { connect as connectTls, ConnectionOptions, TLSSocket } from 'node:tls';
-import { Redactor } from '../redact';
+import { Redactor } from '../../redact';
 import { LineReader, LineTooLongError } from '../../mail/pop3/line-reader';
 import type { MailLog, MailServer } from '../../mail/server';
 import { secureContextTrusting } from '../../mail/tls-trust';

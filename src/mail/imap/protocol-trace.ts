@@ -5,7 +5,7 @@
  * `client`/`server` itself.
  */
 import type { Logger } from 'imapflow';
-import { Redactor } from '../../diagnostics/redact';
+import { Redactor } from '../../redact';
 import { MailLog, tracing } from '../server';
 
 export class ImapTrace {

@@ -11,7 +11,7 @@
  *   connection (./inbox-watch), which stays in IDLE on INBOX.
  */
 import type { ImapFlow, MailboxObject } from 'imapflow';
-import { Redactor } from '../../diagnostics/redact';
+import { Redactor } from '../../redact';
 import { ExplainedError } from '../../errors';
 import { CredentialsProvider, MailLog, MailServer, silentLog } from '../server';
 import { openCommandConnection } from './command-connection';

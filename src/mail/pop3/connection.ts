@@ -6,7 +6,7 @@
 import { isIP, Socket, connect as connectTcp } from 'node:net';
 import { connect as connectTls, ConnectionOptions, TLSSocket } from 'node:tls';
 import { ExplainedError } from '../../errors';
-import { Redactor } from '../../diagnostics/redact';
+import { Redactor } from '../../redact';
 import { MailLog, MailServer, silentLog } from '../server';
 import { secureContextTrusting } from '../tls-trust';
 import { channelOf, TokenChannel } from '../xoauth2';

@@ -16,7 +16,7 @@ import { checkServerIdentity } from 'node:tls';
 import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import type { XOAuth2ProvisionCallback } from 'nodemailer/lib/xoauth2';
-import { Redactor } from '../../diagnostics/redact';
+import { Redactor } from '../../redact';
 import { ExplainedError, isExplained } from '../../errors';
 import { DraftMessage, validateRecipients, validateSender } from '../compose/draft';
 import { OutgoingMessage, Rfc822Message, startRfc822 } from '../compose/rfc822';

@@ -4,7 +4,7 @@
  * into the dialogue that pairs commands with replies. nodemailer's own events go to `log.debug`.
  */
 import { format } from 'node:util';
-import type { Redactor } from '../../diagnostics/redact';
+import type { Redactor } from '../../redact';
 import { MailLog, tracing } from '../server';
 import { SmtpDialogue } from './dialogue';
 

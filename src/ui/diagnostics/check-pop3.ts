@@ -8,6 +8,7 @@ import { AccountCommandContext } from '../accounts/account-commands';
 import { ensureCredentials } from '../accounts/credentials';
 import { AccountArgument, pickAccount } from '../accounts/pick-account';
 import { credentialsFrom } from '../../auth/credentials';
+import { xoauth2UserFor } from '../../accounts/mailboxes';
 
 function size(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
@@ -42,7 +43,9 @@ export async function checkPop3Command(context: AccountCommandContext, argument?
       (_progress, cancellation) => {
         const controller = new AbortController();
         cancellation.onCancellationRequested(() => controller.abort());
-        const credentials = credentialsFrom(source, 'pop3', { interactive: true, signal: controller.signal, onToken: (token) => (lastToken = token) });
+        const credentials = credentialsFrom(source, 'pop3', {
+          interactive: true, signal: controller.signal, onToken: (token) => (lastToken = token), user: xoauth2UserFor(account, 'pop3'),
+        });
         return core.checkPop3Mailbox(server, credentials, context.log);
       });
     const message = describeMailbox(account.address, summary);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { toAuthSettings } from '../../accounts/auth-settings';
 import { toMailServer } from '../../accounts/mail-server';
+import { xoauth2UserFor } from '../../accounts/mailboxes';
 import type { TestConnectionResult } from '../../diagnostics/test-connection';
 import { PROTOCOL_NAMES } from '../../mail/server';
 import { loadCore } from '../bundle-loader';
@@ -36,6 +37,7 @@ export async function testConnectionCommand(context: AccountCommandContext, argu
           {
             tokenSource: context.signIns.source(account), log, interactive: true, signal: controller.signal,
             onStep: (p, step) => progress.report({ message: `${PROTOCOL_NAMES[p]}: ${step}…` }),
+            mailboxUser: (p) => xoauth2UserFor(account, p),
           },
         );
       });

@@ -3,7 +3,8 @@ import { isExplained } from '../../../src/errors';
 import { keptAccountKey } from '../../../src/auth/delegated-source';
 import { createTokenSource } from '../../../src/core';
 import { testPorts, TestPorts } from '../../unit/auth/fakes';
-import { accountSettings, AuthPlatform, browse, loopbackListening, restoreDefaults, startAuthPlatform, sum } from './platform';
+import { accountSettings, AuthPlatform, browse, loopbackListening, restoreDefaults, sum } from './platform';
+import { sandbox } from '../sandbox';
 
 /** Ports whose browser signs in at once (the platform's auto sign-in) and posts back to MSAL's loopback. */
 function browserPorts(platform: AuthPlatform, base: Partial<TestPorts> = {}): TestPorts {
@@ -20,10 +21,9 @@ describe('msal-browser: system browser and MSAL\'s loopback', function () {
   this.timeout(20_000);
   let platform: AuthPlatform;
 
-  before(async () => {
-    platform = await startAuthPlatform();
+  before(() => {
+    platform = sandbox();
   });
-  after(async () => platform?.stop());
   beforeEach(() => {
     restoreDefaults(platform.identity);
     platform.identity.control.setAutoSignIn('alice@contoso.test');

@@ -5,16 +5,16 @@ import { secretKeys } from '../../../src/auth/token-source';
 import { createTokenSource } from '../../../src/core';
 import { appByKey } from '../../sandbox/directory';
 import { testPorts, TestPorts } from '../../unit/auth/fakes';
-import { accountSettings, AuthPlatform, browse, restoreDefaults, startAuthPlatform, sum } from './platform';
+import { accountSettings, AuthPlatform, browse, restoreDefaults, sum } from './platform';
+import { sandbox } from '../sandbox';
 
 describe('device code, web app and app-only tokens, end to end', function () {
   this.timeout(20_000);
   let platform: AuthPlatform;
 
-  before(async () => {
-    platform = await startAuthPlatform();
+  before(() => {
+    platform = sandbox();
   });
-  after(async () => platform?.stop());
   beforeEach(() => restoreDefaults(platform.identity));
   afterEach(() => restoreDefaults(platform.identity));
 

@@ -1,42 +1,17 @@
 /**
- * The identity platform the auth tests talk to: the layer's shared sandbox when it runs (see
- * ../hooks), else one of their own on a temporary state directory. Also the browser the tests
- * lend the product (`openExternal`), and account settings for the sandbox's app registrations.
+ * What the auth tests need around the layer's sandbox (see ../hooks): its identity platform
+ * and certificates, the browser the tests lend the product (`openExternal`), and account
+ * settings for the sandbox's app registrations.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AuthSettings } from '../../../src/auth/token-source';
-import { ensureCertificates, SandboxCertificates } from '../../sandbox/certificates';
+import type { Sandbox } from '../../sandbox';
 import { appByKey, AppRegistration, CONTOSO_TENANT_ID } from '../../sandbox/directory';
-import { IdentityPlatform, startIdentityPlatform } from '../../sandbox/identity';
-import { sandbox } from '../sandbox';
+import { IdentityPlatform } from '../../sandbox/identity';
 
-export interface AuthPlatform {
-  identity: IdentityPlatform;
-  certificates: SandboxCertificates;
-  stop(): Promise<void>;
-}
-
-export async function startAuthPlatform(): Promise<AuthPlatform> {
-  try {
-    const shared = sandbox();
-    return { identity: shared.identity, certificates: shared.certificates, stop: async () => undefined };
-  } catch {
-    const stateDir = mkdtempSync(join(tmpdir(), 'exchange-mail-auth-'));
-    const certificates = ensureCertificates(stateDir);
-    const identity = await startIdentityPlatform({ stateDir, certificates });
-    return {
-      identity, certificates,
-      stop: async () => {
-        await identity.stop();
-        rmSync(stateDir, { recursive: true, force: true });
-      },
-    };
-  }
-}
+export type AuthPlatform = Pick<Sandbox, 'identity' | 'certificates'>;
 
 /** Puts the platform's knobs back the way other tests expect them. */
 export function restoreDefaults(identity: IdentityPlatform): void {

@@ -135,7 +135,7 @@ const imap: HostileCase[] = [
   {
     protocol: 'IMAP', title: 'listing connection: endless LIST replies — ended by the burst cap',
     script: imapServer({ answers: { LIST: (p) => p.flood('* LIST (\\HasNoChildren) "/" "Folder"\r\n', FLOOD) } }),
-    run: (t) => listFolders(t.server, t.credentials), expect: /over \d+ (bytes|replies) in answer to one burst/, maxHeapMiB: 48,
+    run: (t) => listFolders(t.server, t.credentials), expect: /over \d+ (bytes|replies) in answer to one burst/, maxHeapMiB: 64,
   },
   {
     protocol: 'IMAP', title: 'listing connection: a server that never greets — ends on the deadline',

@@ -12,7 +12,7 @@ import type { AuthPorts } from '../../../src/auth/ports';
 import { secretKeys } from '../../../src/auth/token-source';
 import { authenticateImapProbe, connectImapProbe, logoutImapProbe } from '../../../src/diagnostics/probes/imap-probe';
 import { authenticateSmtpProbe, connectSmtpProbe, quitSmtpProbe } from '../../../src/diagnostics/probes/smtp-probe';
-import { Redactor } from '../../../src/diagnostics/redact';
+import { Redactor } from '../../../src/redact';
 import { createDraft } from '../../../src/mail/compose/draft';
 import { openCommandConnection } from '../../../src/mail/imap/command-connection';
 import { FolderLister } from '../../../src/mail/imap/folder-listing';

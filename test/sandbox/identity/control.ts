@@ -23,6 +23,8 @@ export interface DeviceCodeSummary {
 }
 
 export interface MintOptions {
+  /** Whose token it is (upn, tenant, oid, name from the directory); alice by default. */
+  user?: string;
   /** Sign with a freshly made key under the platform's kid: a forged token. */
   signWithForeignKey?: boolean;
   /** Claims to leave out of the default set (`exp`, `upn`, ...). */
@@ -47,7 +49,7 @@ export interface IdentityControl {
   /** Requests received per endpoint, and per grant type as `token:<grant_type>`. */
   counts(): Record<string, number>;
   resetCounts(): void;
-  /** An access token with arbitrary claims: by default a valid delegated Exchange token for alice. */
+  /** An access token with arbitrary claims: by default a valid delegated Exchange token for alice (or `options.user`). */
   mintAccessToken(claimsOverride?: JwtClaims, options?: MintOptions): string;
   /** Back to the state after start: default settings, no grants, faults or counts. */
   reset(): void;
@@ -92,8 +94,9 @@ export function createControl(context: PlatformContext): IdentityControl {
       context.counts.reset();
     },
     mintAccessToken(claimsOverride = {}, options = {}) {
-      const user = findUser('alice@contoso.test');
-      if (!user) throw new Error('the sandbox directory has no alice@contoso.test');
+      const upn = options.user ?? 'alice@contoso.test';
+      const user = findUser(upn);
+      if (!user) throw new Error(`the sandbox directory has no ${upn}`);
       const claims = {
         ...context.tokens.userAccessClaims({
           app: appByKey('public'), user, resource: EXCHANGE,
@@ -149,6 +152,7 @@ export function controlRoute(context: PlatformContext, control: IdentityControl,
       case 'POST mint-access-token': {
         const claims = (body.claims ?? {}) as JwtClaims;
         const options: MintOptions = {
+          user: typeof body.user === 'string' ? body.user : undefined,
           signWithForeignKey: body.signWithForeignKey === true,
           omitClaims: Array.isArray(body.omitClaims) ? body.omitClaims.map(String) : undefined,
           header: body.header as Partial<JwtHeader> | undefined,

@@ -57,6 +57,8 @@ export interface MailServers {
   activity: MailActivity;
   /** Where the token check writes why it refused (or accepted) each token. */
   logFile: string;
+  /** Everything the servers keep: configs, `mailboxes/<address>/Maildir`, logs, sockets. */
+  dir: string;
   /** Stops every process it started and waits until the ports are free. */
   stop(): Promise<void>;
 }
@@ -157,6 +159,7 @@ export async function startMailServers(options: MailServersOptions): Promise<Mai
     faults,
     activity,
     logFile,
+    dir: mailDir,
     stop: stopAll,
   };
 }

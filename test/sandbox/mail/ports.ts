@@ -4,6 +4,7 @@
  * previous run.
  */
 import { createConnection, createServer } from 'node:net';
+import { eventually } from '../../eventually';
 
 /** Everything the sandbox serves listens here, never on a public interface. */
 export const LOOPBACK = '127.0.0.1';
@@ -50,24 +51,13 @@ function bindable(port: number): Promise<boolean> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string, stillRunning = () => true): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (!stillRunning()) throw new Error(`stopped before ${what}`);
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await sleep(25);
-  }
-}
-
 /** `stillRunning` ends the wait early when the daemon has already died. */
-export function waitUntilListening(port: number, what: string, stillRunning: () => boolean, timeoutMs = 10_000): Promise<void> {
-  return until(() => accepts(port), timeoutMs, `${what} listens on ${LOOPBACK}:${port}`, stillRunning);
+export async function waitUntilListening(port: number, what: string, stillRunning: () => boolean, timeoutMs = 10_000): Promise<void> {
+  await eventually(`${what} to listen on ${LOOPBACK}:${port}`, () => accepts(port), { timeoutMs, intervalMs: 25, stillPossible: stillRunning });
 }
 
-export function waitUntilFree(port: number, timeoutMs = 10_000): Promise<void> {
-  return until(() => bindable(port), timeoutMs, `${LOOPBACK}:${port} is free`);
+export async function waitUntilFree(port: number, timeoutMs = 10_000): Promise<void> {
+  await eventually(`${LOOPBACK}:${port} to be free`, () => bindable(port), { timeoutMs, intervalMs: 25 });
 }
 
 export function endpoint(port: number): Endpoint {

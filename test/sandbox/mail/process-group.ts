@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { eventually } from '../../eventually';
 import { stopGroupOnExit } from '../../processes';
 
 /**
@@ -35,7 +36,6 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts `command` in the foreground of a new session (its own process group), output to `logFile`. */
 export function startGroup(command: string, args: string[], logFile: string, groupFile: string): number {
@@ -60,11 +60,11 @@ export function startGroup(command: string, args: string[], logFile: string, gro
 export async function stopGroup(pgid: number, graceMs = 1_000): Promise<void> {
   const forget = stopGroupOnExit(pgid);
   signalGroup(pgid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (groupAlive(pgid) && Date.now() < deadline) await sleep(20);
-  if (groupAlive(pgid)) {
+  const ended = () => !groupAlive(pgid);
+  const stopped = await eventually(`process group ${pgid} to stop`, ended, { timeoutMs: graceMs, intervalMs: 20 }).catch(() => false);
+  if (!stopped) {
     signalGroup(pgid, 'SIGKILL');
-    while (groupAlive(pgid)) await sleep(20);
+    await eventually(`process group ${pgid} to die`, ended, { intervalMs: 20 });
   }
   forget();
 }

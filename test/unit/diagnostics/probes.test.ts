@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Redactor } from '../../../src/diagnostics/redact';
+import { Redactor } from '../../../src/redact';
 import { authenticateImapProbe, connectImapProbe } from '../../../src/diagnostics/probes/imap-probe';
 import { ProbeError } from '../../../src/diagnostics/probes/probe-error';
 import { authenticateSmtpProbe, connectSmtpProbe, quitSmtpProbe } from '../../../src/diagnostics/probes/smtp-probe';

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { redact, Redactor, REDACTED_PRIVATE_KEY, REDACTED_SECRET, REDACTED_TOKEN, REDACTED_XOAUTH2 } from '../../../src/diagnostics/redact';
-import { ImapTrace } from '../../../src/mail/imap/protocol-trace';
-import { SmtpDialogue } from '../../../src/mail/smtp/dialogue';
-import { smtpTraceLogger } from '../../../src/mail/smtp/trace';
-import { capturingLog } from './kit';
+import { redact, Redactor, REDACTED_PRIVATE_KEY, REDACTED_SECRET, REDACTED_TOKEN, REDACTED_XOAUTH2 } from '../../src/redact';
+import { ImapTrace } from '../../src/mail/imap/protocol-trace';
+import { SmtpDialogue } from '../../src/mail/smtp/dialogue';
+import { smtpTraceLogger } from '../../src/mail/smtp/trace';
+import { capturingLog } from './diagnostics/kit';
 
 const JWT = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL291dGxvb2sub2ZmaWNlLmNvbSJ9.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
 const OPAQUE = 'EwBwA8l6BAAUs5+HQn0N7h2FxWzLEUpPnd9Ug0ABAXvLzGhS';
