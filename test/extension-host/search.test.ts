@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, until, withMailbox } from './approving-sandbox';
+import { eventually } from '../eventually';
+import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
 
 const EXTENSION_ID = 'exchange-mail.exchange-mail';
 
@@ -74,7 +75,7 @@ describe('Search and new mail in VS Code', function () {
     vscode.window.showInformationMessage = (async (message: string) => { shown.push(message); return undefined; }) as typeof showInformationMessage;
     try {
       await deliver();
-      if (expectSome) await until('the new-mail notification', () => shown.length > 0);
+      if (expectSome) await eventually('the new-mail notification', () => shown.length > 0);
       await new Promise((resolve) => setTimeout(resolve, 2500));
     } finally {
       vscode.window.showInformationMessage = showInformationMessage;
@@ -88,7 +89,7 @@ describe('Search and new mail in VS Code', function () {
   });
 
   it('mail delivered to the Inbox from outside raises "New mail from <sender>: <subject>" once', async () => {
-    await until('the Inbox watch counting', () => api.unreadStatus.text.endsWith('7 unread'));
+    await eventually('the Inbox watch counting', () => api.unreadStatus.text.endsWith('7 unread'));
     // The first count's look at the Inbox sets where new mail starts: let it finish.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.deepEqual(await notifiedDuring(() => deliver('Quarterly numbers are in'), true), ['New mail from Dana Whitfield: Quarterly numbers are in']);

@@ -7,9 +7,9 @@ import { parseSearchQuery } from '../../src/mail/imap/search-query';
 import { ImapSession } from '../../src/mail/imap/session';
 import { aliceMailbox, SPECIAL_SUBJECTS } from '../sandbox/mail/mailbox-content';
 import { BULK_FOLDER } from '../sandbox/mail/mailbox-layout';
-import { ALICE, cachedCredentials, ImapSandbox, recordingLog, releaseImapSandbox, useImapSandbox } from './imap-sandbox';
+import { ALICE, cachedCredentials, ImapSandbox, imapSandbox, recordingLog } from './imap-sandbox';
 import type { ImapFlow } from 'imapflow';
-import { Redactor } from '../../src/diagnostics/redact';
+import { Redactor } from '../../src/redact';
 import { openCommandConnection } from '../../src/mail/imap/command-connection';
 import { ImapTrace } from '../../src/mail/imap/protocol-trace';
 import { silentLog } from '../../src/mail/server';
@@ -25,14 +25,13 @@ describe('Search Mailbox (exchange profile)', function () {
   let session: ImapSession;
 
   before(async () => {
-    sandbox = await useImapSandbox();
+    sandbox = imapSandbox();
     session = new ImapSession({ server: sandbox.server('exchange'), credentials: cachedCredentials(sandbox), log: recordingLog() });
     await session.listFolders();
   });
 
   after(async () => {
     await session?.close();
-    await releaseImapSandbox();
   });
 
   /** `use` with a connection of its own to alice's mailbox: another client, as a delivery would be. */
