@@ -13,8 +13,9 @@ import { loadFeatures } from './ui/bundle-loader';
 import type { ProtocolArgument } from './ui/diagnostics/pick-protocol';
 import { createLog } from './ui/log';
 import type { SaveAttachmentOptions } from './ui/mailbox/message-commands';
+import type { SearchOptions } from './ui/mailbox/search-commands';
 import { MESSAGE_SCHEME } from './ui/mailbox/message-documents';
-import type { FolderNode, LoadMoreNode, MailboxErrorNode, MessageNode, SignInNode } from './ui/tree/mail-nodes';
+import type { FolderNode, LoadMoreNode, MailboxErrorNode, MessageNode, SearchNode, SignInNode } from './ui/tree/mail-nodes';
 import type { TreeNode } from './ui/tree/mailboxes-tree';
 import { MailboxesView } from './ui/tree/mailboxes-view';
 import { UnreadDecorations } from './ui/tree/unread-decorations';
@@ -73,6 +74,9 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
     command('exchangeMail.retry', (f, node: MailboxErrorNode) => f.retry(node)),
     command('exchangeMail.loadMore', (f, node: LoadMoreNode) => f.loadMore(node)),
     command('exchangeMail.openMessage', (f, node?: MessageNode) => f.openMessage(node)),
+    command('exchangeMail.searchMailbox', (f, node?: AccountNode | FolderNode, text?: string | unknown[], options?: SearchOptions) =>
+      f.searchMailbox(node, typeof text === 'string' ? text : undefined, options)),
+    command('exchangeMail.closeSearch', (f, node: SearchNode) => f.closeSearch(node)),
     command('exchangeMail.saveAttachment', (f, arg?: MessageNode | vscode.Uri, options?: SaveAttachmentOptions | unknown[]) =>
       f.saveAttachment(arg, option(options))),
     command('exchangeMail.copyFolderName', (f, node: FolderNode) => f.copyFolderName(node)),

@@ -31,9 +31,11 @@ import { MessageDocuments } from './ui/mailbox/message-documents';
 import { originalMarks } from './ui/mailbox/original-marks';
 import { DraftCommandContext, newMessageCommand, replyCommand } from './ui/mailbox/reply-commands';
 import { UnreadStatusBar } from './ui/mailbox/unread-status-bar';
+import { closeSearch, loadMoreFound, searchMailbox, SearchOptions } from './ui/mailbox/search-commands';
+import { NewMailNotifications } from './ui/mailbox/new-mail-notifications';
 import type { ReplyKind } from './mail/compose';
 import { sendDocumentCommand, SendScope } from './ui/send/send-document';
-import type { LoadMoreNode, MailboxErrorNode, MessageNode } from './ui/tree/mail-nodes';
+import type { FolderNode, LoadMoreNode, MailboxErrorNode, MessageNode, SearchNode } from './ui/tree/mail-nodes';
 import type { AccountNode } from './ui/tree/account-nodes';
 import { MailboxesTree, TreeNode } from './ui/tree/mailboxes-tree';
 
@@ -51,8 +53,9 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
   const drafts: DraftCommandContext = { ...mailbox, storage: context.globalStorageUri, memento: context.globalState };
   const tree = new MailboxesTree(settings, signIns, context.secrets.onDidChange, mail);
   const unreadStatus = new UnreadStatusBar(settings, mail);
+  const newMail = new NewMailNotifications(mail, log);
   context.subscriptions.push(
-    settings, signIns, sessions, mail, tree, unreadStatus,
+    settings, signIns, sessions, mail, tree, unreadStatus, newMail,
     settings.onDidChange(() => signIns.retain(settings.accounts().map((a) => a.id))),
     reportSettingsProblems(settings, log),
   );
@@ -62,7 +65,9 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
     messageDocuments: new MessageDocuments(settings, mail),
     refresh: (node?: TreeNode) => refresh(mailbox, node),
     retry: (node: MailboxErrorNode) => retry(mailbox, node),
-    loadMore: (node: LoadMoreNode) => loadMore(mailbox, node),
+    loadMore: (node: LoadMoreNode) => (node.parent.kind === 'search' ? loadMoreFound(mailbox, node.account) : loadMore(mailbox, node)),
+    searchMailbox: (node?: AccountNode | FolderNode, text?: string, options?: SearchOptions) => searchMailbox(mailbox, node, text, options),
+    closeSearch: (node: SearchNode) => closeSearch(mailbox, node),
     openMessage: (node?: MessageNode) => openMessage(mailbox, node),
     saveAttachment: (arg?: MessageNode | vscode.Uri, options?: SaveAttachmentOptions) => saveAttachment(mailbox, arg, options),
     copyFolderName,

@@ -230,13 +230,13 @@ describe('The Mailboxes view in VS Code', function () {
     assert.deepEqual(subjects.filter((s) => shown.includes(s)), []);
     assert.deepEqual((await serverSubjects('Archive')).filter((s) => subjects.includes(s)).sort(), [...subjects].sort());
     assert.deepEqual(await counted('Archive'), [archiveUnread! + unread, archiveTotal! + 2]);
-    await until('the Inbox counts without them', async () => `${await counted('Inbox')}` === `${[inboxUnread! - unread, inboxTotal! - 2]}`);
+    await eventually('the Inbox counts without them', async () => `${await counted('Inbox')}` === `${[inboxUnread! - unread, inboxTotal! - 2]}`);
     // The notification's Undo runs this command with the move; without one it undoes the last move.
     assert.equal(await vscode.commands.executeCommand('exchangeMail.undoMove'), true);
     const back = (await messagesOf(await inbox())).map(labelOf);
     assert.deepEqual(subjects.filter((s) => back.includes(s)), subjects);
     assert.deepEqual((await serverSubjects('Archive')).filter((s) => subjects.includes(s)), []);
-    await until('the Inbox and Archive counts as before', async () =>
+    await eventually('the Inbox and Archive counts as before', async () =>
       `${await counted('Inbox')} ${await counted('Archive')}` === `${[inboxUnread, inboxTotal]} ${[archiveUnread, archiveTotal]}`);
   });
 

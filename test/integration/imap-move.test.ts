@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import type { ImapFlow } from 'imapflow';
 import { ImapSession } from '../../src/mail/imap/session';
 import { withImapflowAt } from '../sandbox/imapflow-client';
-import { ALICE, cachedCredentials, ImapSandbox, releaseImapSandbox, useImapSandbox } from './imap-sandbox';
+import { ALICE, cachedCredentials, ImapSandbox, imapSandbox } from './imap-sandbox';
 
 const FOLDER = 'Move Tests';
 
@@ -36,7 +36,7 @@ describe('Moving and deleting messages (exchange profile)', function () {
   const message = (subject: string) => `From: bob@contoso.test\r\nTo: alice@contoso.test\r\nSubject: ${subject}\r\n\r\n${subject}.\r\n`;
 
   before(async () => {
-    sandbox = await useImapSandbox();
+    sandbox = imapSandbox();
     await direct(async (client) => {
       await client.mailboxCreate(FOLDER);
       await client.append(FOLDER, message('Flagged and read'), ['\\Seen', '\\Flagged']);
@@ -50,7 +50,6 @@ describe('Moving and deleting messages (exchange profile)', function () {
   after(async () => {
     await session?.close();
     await direct((client) => client.mailboxDelete(FOLDER)).catch(() => undefined);
-    await releaseImapSandbox();
   });
 
   const uidsOf = async (folder: string, subjects: string[]) =>

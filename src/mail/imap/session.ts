@@ -23,7 +23,9 @@ import { FolderTree } from './folder-model';
 import { InboxWatch, UnreadListener } from './inbox-watch';
 import { ListingConnection } from './listing-connection';
 import { MessageDocument, parseMessage, ParsedMessage } from './message-document';
-import { MessagePage, PAGE_SIZE, PageCursor, sequenceRange, summarize, SUMMARY_QUERY } from './message-page';
+import { MessagePage, MessageSummary, PAGE_SIZE, PageCursor, sequenceRange, summarize, SUMMARY_QUERY } from './message-page';
+import { SearchHit, searchSelected } from './message-search';
+import type { SearchQuery } from './search-query';
 import { ImapTrace } from './protocol-trace';
 import { DEFAULT_RECOVERY, RecoveryPolicy, withRecovery } from './recovery';
 
@@ -130,6 +132,43 @@ export class ImapSession {
       const older = await client.search({ uid: `1:${Math.max(1, after.lowestUid - 1)}` }, { uid: true });
       const uids = (Array.isArray(older) ? older : []).filter((uid) => uid < after.lowestUid).sort((a, b) => a - b);
       return this.fetchPage(client, folder, mailbox, undefined, uids.slice(-PAGE_SIZE), uids.length > PAGE_SIZE);
+    });
+  }
+
+  /** "Search Mailbox…" in one folder: the matches, newest first (see ./message-search). */
+  search(folder: string, query: SearchQuery): Promise<SearchHit[]> {
+    this.assertOpenable(folder);
+    return this.command(`searching "${folder}"`, async (client) => {
+      await this.select(client, folder, true);
+      return searchSelected(client, folder, query);
+    });
+  }
+
+  /** The list rows of some messages of a folder, by UID, in the order asked (gone ones left out). */
+  summaries(folder: string, uids: readonly number[]): Promise<MessageSummary[]> {
+    if (uids.length === 0) return Promise.resolve([]);
+    return this.command(`loading messages of "${folder}"`, async (client) => {
+      await this.select(client, folder, false);
+      const byUid = new Map((await client.fetchAll(uids.join(','), SUMMARY_QUERY, { uid: true })).map((m) => [m.uid, summarize(m)]));
+      return uids.flatMap((uid) => byUid.get(uid) ?? []);
+    });
+  }
+
+  /**
+   * Unread Inbox mail that arrived after `afterUid`, newest first, and the Inbox's highest UID now
+   * (the next call's `afterUid`). Without `afterUid`, only the highest UID: where arrivals start.
+   */
+  inboxArrivals(afterUid?: number): Promise<{ highestUid: number; unread: MessageSummary[] }> {
+    return this.command('looking for new Inbox mail', async (client) => {
+      await this.select(client, 'INBOX', true);
+      // UIDNEXT is only told on SELECT: the UIDs themselves say what arrived since. `N:*` also
+      // answers the highest UID when it is below N, so the empty Inbox is the only empty answer.
+      const found = await client.search({ uid: afterUid === undefined ? '*' : `${afterUid + 1}:*` }, { uid: true });
+      if (!Array.isArray(found)) this.failedQuietly(client, 'SEARCH');
+      const highestUid = Math.max(afterUid ?? 0, ...found);
+      const arrived = afterUid === undefined ? [] : found.filter((uid) => uid > afterUid);
+      const messages = arrived.length ? await client.fetchAll(arrived.join(','), SUMMARY_QUERY, { uid: true }) : [];
+      return { highestUid, unread: messages.map(summarize).filter((m) => m.unread).sort((a, b) => b.uid - a.uid) };
     });
   }
 

@@ -4,12 +4,14 @@ import { ExplainedError } from '../../errors';
 import type { Folder, FolderTree } from '../../mail/imap/folder-model';
 import type { MessageDocument } from '../../mail/imap/message-document';
 import type { MessageSummary, PageCursor } from '../../mail/imap/message-page';
+import type { SearchQuery } from '../../mail/imap/search-query';
 import type { ImapSession } from '../../mail/imap/session';
 import { isInbox } from '../../mail/imap/folder-model';
 import { toMailServer } from '../../accounts/mail-server';
 import { loadCore } from '../bundle-loader';
 import { asExplained } from '../show-error';
 import type { AccountSessions } from './account-sessions';
+import { MailboxSearch } from './mailbox-search';
 
 /** An account's folders, or why they could not be listed. */
 export type FolderListing = { folders: FolderTree; error?: undefined } | { folders?: undefined; error: ExplainedError };
@@ -42,6 +44,13 @@ export interface FolderCounts {
   total?: number;
 }
 
+/** A count of the Inbox watch (IDLE or polling), with the one before it. */
+export interface InboxCount {
+  account: Account;
+  count: number;
+  previous?: number;
+}
+
 /** What changed: one folder of an account (its count or its messages), a whole account, or everything. */
 export type MailboxChange = { accountId: string; folder?: string } | undefined;
 
@@ -65,6 +74,8 @@ class AccountMailbox {
   /** The Inbox unread count from the session's IDLE watch (or polling): newer than any listing. */
   inboxUnread?: number;
   watch?: vscode.Disposable;
+  /** The last "Search Mailbox…", shown as "Search: …" until closed or replaced. */
+  search?: MailboxSearch;
 
   constructor(readonly session: ImapSession) {}
 }
@@ -107,6 +118,9 @@ export class MailboxModel implements vscode.Disposable {
   private readonly inboxChanged = new vscode.EventEmitter<void>();
   /** An Inbox unread count appeared, changed or went away. */
   readonly onDidChangeInboxUnread = this.inboxChanged.event;
+  private readonly inboxCounted = new vscode.EventEmitter<InboxCount>();
+  /** The Inbox watch counted the account's unread Inbox mail; `previous` is undefined the first time. */
+  readonly onDidCountInbox = this.inboxCounted.event;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly sessions: AccountSessions) {
@@ -215,6 +229,7 @@ export class MailboxModel implements vscode.Disposable {
     const marked = Array.isArray(uids) ? uids : [uids];
     await mailbox.session.setSeen(folder, marked, seen);
     if (this.mailboxes.get(account.id) !== mailbox) return;
+    if (mailbox.search?.markSeen(folder, marked, seen)) this.changed.fire({ accountId: account.id });
     const state = await mailbox.pages.get(folder)?.catch(() => undefined);
     // A message not read into the pages is counted as changed, as the server's count will have it.
     let changedCount = 0;
@@ -265,6 +280,56 @@ export class MailboxModel implements vscode.Disposable {
     this.changed.fire({ accountId: account.id, folder });
   }
 
+  /**
+   * Searches `folder`, or every openable folder, and keeps the result as the account's search
+   * (replacing the last one). Rejects with the failure explained.
+   */
+  async search(account: Account, query: SearchQuery, folder?: string): Promise<MailboxSearch> {
+    const mailbox = this.mailbox(account);
+    try {
+      const folders = folder !== undefined ? [folder] : (mailbox.session.folders ?? await mailbox.session.listFolders()).all().filter((f) => f.openable).map((f) => f.path);
+      const search = await MailboxSearch.run(mailbox.session, query, folders, folder);
+      if (this.mailboxes.get(account.id) === mailbox) {
+        mailbox.search = search;
+        this.changed.fire({ accountId: account.id });
+      }
+      return search;
+    } catch (err) {
+      throw explainedFor(account, err);
+    }
+  }
+
+  /** The account's search shown now, if any. */
+  currentSearch(accountId: string): MailboxSearch | undefined {
+    return this.mailboxes.get(accountId)?.search;
+  }
+
+  /** The next page of the account's search. */
+  async loadMoreFound(account: Account): Promise<void> {
+    const mailbox = this.mailbox(account);
+    const search = mailbox.search;
+    if (!search) return;
+    try {
+      await search.loadMore(mailbox.session);
+    } catch (err) {
+      throw explainedFor(account, err);
+    } finally {
+      this.changed.fire({ accountId: account.id });
+    }
+  }
+
+  closeSearch(accountId: string): void {
+    const mailbox = this.mailboxes.get(accountId);
+    if (!mailbox?.search) return;
+    mailbox.search = undefined;
+    this.changed.fire({ accountId });
+  }
+
+  /** Unread Inbox mail after `afterUid` and the Inbox's highest UID now (see `ImapSession.inboxArrivals`). */
+  inboxArrivals(account: Account, afterUid?: number): ReturnType<ImapSession['inboxArrivals']> {
+    return this.mailbox(account).session.inboxArrivals(afterUid);
+  }
+
   /** Lists everything again: every account, or one. */
   refresh(accountId?: string): void {
     for (const [id, mailbox] of this.mailboxes) {
@@ -301,6 +366,7 @@ export class MailboxModel implements vscode.Disposable {
     for (const id of [...this.mailboxes.keys()]) this.forget(id);
     this.changed.dispose();
     this.inboxChanged.dispose();
+    this.inboxCounted.dispose();
   }
 
   /** Messages gone from a folder on the server: out of its page and its counts. */
@@ -350,9 +416,11 @@ export class MailboxModel implements vscode.Disposable {
     this.mailboxes.set(account.id, mailbox);
     mailbox.watch = session.onInboxUnreadChanged((count) => {
       if (this.mailboxes.get(account.id) !== current) return;
+      const previous = current.inboxUnread;
       current.inboxUnread = count;
       this.inboxChanged.fire();
       this.changed.fire({ accountId: account.id, folder: 'INBOX' });
+      this.inboxCounted.fire({ account, count, previous });
     });
     return mailbox;
   }

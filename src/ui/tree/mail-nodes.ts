@@ -10,6 +10,7 @@ import type { Folder } from '../../mail/imap/folder-model';
 import type { MessageSummary } from '../../mail/imap/message-page';
 import type { SpecialUse } from '../../mail/imap/special-use';
 import type { FolderCounts } from '../mailbox/mailbox-model';
+import type { MailboxSearch } from '../mailbox/mailbox-search';
 import type { AccountNode } from './account-nodes';
 import { messageStateUri, unreadColor } from './unread-decorations';
 
@@ -74,21 +75,22 @@ export class FolderNode {
 }
 
 /**
- * A message of a folder page: subject, sender and date; unread ones coloured with a dot, a
- * paperclip when it has attachments, else a star when flagged (the tooltip says both). Its context value says what the menus
- * need: `message.<unread|read>[.attachments][.flagged][.junk]`, `.junk` in the Junk Email folder.
+ * A message of a folder page or of a search's results: subject, sender and date; unread ones
+ * coloured with a dot, a paperclip when it has attachments, else a star when flagged (the tooltip
+ * says both). Its context value says what the menus need:
+ * `message.<unread|read>[.attachments][.flagged][.junk]`, `.junk` in the Junk Email folder.
  */
 export class MessageNode {
   readonly kind = 'message';
+  /** The folder the message is in. */
+  readonly folder: string;
 
-  constructor(readonly parent: FolderNode, readonly message: MessageSummary) {}
+  constructor(readonly parent: FolderNode | SearchNode, readonly message: MessageSummary, folder?: string) {
+    this.folder = folder ?? (parent.kind === 'folder' ? parent.path : '');
+  }
 
   get account(): Account {
     return this.parent.account;
-  }
-
-  get folder(): string {
-    return this.parent.path;
   }
 
   toTreeItem(): vscode.TreeItem {
@@ -96,11 +98,12 @@ export class MessageNode {
     const subject = m.subject.trim() || '(no subject)';
     const item = new vscode.TreeItem(subject, vscode.TreeItemCollapsibleState.None);
     item.resourceUri = messageStateUri(m.unread);
-    item.id = idOf('message', this.account.id, this.folder, m.uid);
+    // A message found by a search is in the tree twice: under its folder and under the search.
+    item.id = idOf(this.parent.kind === 'search' ? 'found' : 'message', this.account.id, this.folder, m.uid);
     const sender = m.from ? m.from.name || m.from.address : '';
     item.description = [sender, m.date ? shortDate(m.date) : ''].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(m.hasAttachment ? 'attach' : m.flagged ? 'star-full' : m.unread ? 'mail' : 'mail-read', m.unread ? unreadColor() : undefined);
-    const inJunk = this.parent.folder.specialUse === 'junk';
+    const inJunk = this.parent.kind === 'folder' && this.parent.folder.specialUse === 'junk';
     item.contextValue = `message.${m.unread ? 'unread' : 'read'}${m.hasAttachment ? '.attachments' : ''}${m.flagged ? '.flagged' : ''}${inJunk ? '.junk' : ''}`;
     item.command = { title: 'Open Message', command: 'exchangeMail.openMessage', arguments: [this] };
     item.tooltip = this.tooltip(subject);
@@ -121,27 +124,29 @@ export class MessageNode {
   }
 }
 
-/** Below a folder's messages while older ones remain: appends the next page. */
+/** Below a folder's messages (or a search's matches) while older ones remain: appends the next page. */
 export class LoadMoreNode {
   readonly kind = 'loadMore';
 
-  constructor(readonly parent: FolderNode, readonly shown: number, readonly total: number) {}
+  constructor(readonly parent: FolderNode | SearchNode, readonly shown: number, readonly total: number) {}
 
   get account(): Account {
     return this.parent.account;
   }
 
+  /** The folder whose page it loads; '' under a search. */
   get folder(): string {
-    return this.parent.path;
+    return this.parent.kind === 'folder' ? this.parent.path : '';
   }
 
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
-    item.id = idOf('loadMore', this.account.id, this.folder);
+    const found = this.parent.kind === 'search';
+    item.id = idOf(found ? 'loadMoreFound' : 'loadMore', this.account.id, this.folder);
     item.description = `${this.shown} of ${this.total}`;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = 'loadMore';
-    item.tooltip = `Show the next ${Math.min(50, this.total - this.shown)} older messages of ${this.folder}`;
+    item.tooltip = `Show the next ${Math.min(50, this.total - this.shown)} older ${found ? 'matches' : `messages of ${this.folder}`}`;
     item.command = { title: 'Load More', command: 'exchangeMail.loadMore', arguments: [this] };
     return item;
   }
@@ -199,11 +204,12 @@ export class SignInNode {
 export class EmptyNode {
   readonly kind = 'empty';
 
-  constructor(readonly parent: AccountNode | FolderNode, readonly text: string) {}
+  constructor(readonly parent: AccountNode | FolderNode | SearchNode, readonly text: string) {}
 
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);
-    const owner = this.parent.kind === 'folder' ? [this.parent.account.id, this.parent.path] : [this.parent.label];
+    const { parent } = this;
+    const owner = parent.kind === 'folder' ? [parent.account.id, parent.path] : parent.kind === 'search' ? [parent.account.id, 'search'] : [parent.label];
     item.id = idOf('empty', ...owner);
     item.iconPath = new vscode.ThemeIcon('info');
     item.contextValue = 'mailboxEmpty';
@@ -211,7 +217,27 @@ export class EmptyNode {
   }
 }
 
-export type MailNode = FolderNode | MessageNode | LoadMoreNode | MailboxErrorNode | SignInNode | EmptyNode;
+/** "Search: …" under the account: the last search's matches, newest first, a page at a time. */
+export class SearchNode {
+  readonly kind = 'search';
+
+  constructor(readonly parent: AccountNode, readonly account: Account, readonly search: MailboxSearch) {}
+
+  toTreeItem(): vscode.TreeItem {
+    const { query, folder, total } = this.search;
+    const item = new vscode.TreeItem(`Search: ${query.text}`, vscode.TreeItemCollapsibleState.Expanded);
+    const where = folder === undefined ? 'all folders' : folder;
+    item.id = idOf('search', this.account.id);
+    item.description = `${total} found · ${where}`;
+    item.iconPath = new vscode.ThemeIcon('search');
+    item.contextValue = 'search';
+    item.tooltip = `${query.text}\n${total} ${total === 1 ? 'message' : 'messages'} found in ${where}`;
+    item.accessibilityInformation = { label: `Search ${query.text}, ${total} found in ${where}` };
+    return item;
+  }
+}
+
+export type MailNode = FolderNode | MessageNode | LoadMoreNode | MailboxErrorNode | SignInNode | EmptyNode | SearchNode;
 
 /** The message date as a list shows it: the time today, the weekday this week, else the day. */
 export function shortDate(date: Date, now = new Date()): string {

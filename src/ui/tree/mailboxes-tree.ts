@@ -4,7 +4,7 @@ import { sharedMailboxesOf } from '../../accounts/mailboxes';
 import type { AccountSettings } from '../accounts/account-settings';
 import type { MailboxChange, MailboxModel } from '../mailbox/mailbox-model';
 import type { SignIns } from '../accounts/sign-ins';
-import { EmptyNode, FolderNode, LoadMoreNode, MailboxErrorNode, MailNode, MessageNode, SignInNode } from './mail-nodes';
+import { EmptyNode, FolderNode, LoadMoreNode, MailboxErrorNode, MailNode, MessageNode, SearchNode, SignInNode } from './mail-nodes';
 import { AccountNode, MailboxNode, ProblemNode } from './account-nodes';
 
 export type TreeNode = MailboxNode | MailNode;
@@ -56,6 +56,7 @@ export class MailboxesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     }
     if (node instanceof AccountNode) return this.accountChildren(node);
     if (node.kind === 'folder') return this.folderChildren(node);
+    if (node.kind === 'search') return this.searchChildren(node);
     return [];
   }
 
@@ -74,7 +75,15 @@ export class MailboxesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     const listing = await this.mail.folders(account);
     if (listing.error) return [new MailboxErrorNode(node, account, listing.error, 'folders')];
     if (listing.folders.roots.length === 0) return [new EmptyNode(node, 'The server lists no folders')];
-    return listing.folders.roots.map((folder) => this.folderNode(node, folder));
+    const search = this.mail.currentSearch(account.id);
+    return [...search ? [new SearchNode(node, account, search)] : [], ...listing.folders.roots.map((folder) => this.folderNode(node, folder))];
+  }
+
+  private searchChildren(node: SearchNode): TreeNode[] {
+    const { messages, moreAvailable, total } = node.search;
+    const children: TreeNode[] = messages.map((message) => new MessageNode(node, message, message.folder));
+    if (moreAvailable) children.push(new LoadMoreNode(node, messages.length, total));
+    return children.length ? children : [new EmptyNode(node, 'No messages found')];
   }
 
   private async folderChildren(node: FolderNode): Promise<TreeNode[]> {

@@ -1,0 +1,108 @@
+/**
+ * "Search Mailbox…" against alice's mailbox through the Exchange-like front: each criterion of
+ * the query finds the seeded messages it should and nothing else.
+ */
+import * as assert from 'node:assert/strict';
+import { parseSearchQuery } from '../../src/mail/imap/search-query';
+import { ImapSession } from '../../src/mail/imap/session';
+import { aliceMailbox, SPECIAL_SUBJECTS } from '../sandbox/mail/mailbox-content';
+import { BULK_FOLDER } from '../sandbox/mail/mailbox-layout';
+import { ALICE, cachedCredentials, ImapSandbox, imapSandbox, recordingLog } from './imap-sandbox';
+import type { ImapFlow } from 'imapflow';
+import { Redactor } from '../../src/redact';
+import { openCommandConnection } from '../../src/mail/imap/command-connection';
+import { ImapTrace } from '../../src/mail/imap/protocol-trace';
+import { silentLog } from '../../src/mail/server';
+
+const seeded = aliceMailbox(Date.now(), false).messages;
+const inbox = seeded.filter((m) => m.folder === 'INBOX');
+const subjects = (messages: { subject: string }[]) => messages.map((m) => m.subject).sort();
+const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+describe('Search Mailbox (exchange profile)', function () {
+  this.timeout(60_000);
+  let sandbox: ImapSandbox;
+  let session: ImapSession;
+
+  before(async () => {
+    sandbox = imapSandbox();
+    session = new ImapSession({ server: sandbox.server('exchange'), credentials: cachedCredentials(sandbox), log: recordingLog() });
+    await session.listFolders();
+  });
+
+  after(async () => {
+    await session?.close();
+  });
+
+  /** `use` with a connection of its own to alice's mailbox: another client, as a delivery would be. */
+  async function elsewhere<T>(use: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const client = await openCommandConnection({ server: sandbox.server('exchange'), credentials: { user: ALICE, accessToken: sandbox.mintToken() },
+      trace: new ImapTrace(silentLog, new Redactor()) });
+    try {
+      return await use(client);
+    } finally {
+      await client.logout();
+    }
+  }
+
+  /** The subjects the query finds in the folder, sorted, and whether they came newest first. */
+  async function found(folder: string, text: string): Promise<string[]> {
+    const parsed = parseSearchQuery(text);
+    assert.ok(parsed.query, parsed.problem);
+    const hits = await session.search(folder, parsed.query);
+    assert.deepEqual(hits.map((h) => h.arrived), [...hits.map((h) => h.arrived)].sort((a, b) => b - a), 'newest first');
+    return subjects(await session.summaries(folder, hits.map((h) => h.uid)));
+  }
+
+  it('from: finds the sender\'s Inbox mail by name or address, and only it', async () => {
+    assert.deepEqual(await found('INBOX', 'from:priya'), subjects(inbox.filter((m) => m.from.address.startsWith('priya'))));
+  });
+
+  it('subject: with a quoted phrase finds both go/no-go messages', async () => {
+    assert.deepEqual(await found('INBOX', 'subject:"go/no-go"'), ['Re: Release 2.4 go/no-go', 'Release 2.4 go/no-go']);
+  });
+
+  it('unread finds exactly the unseen Inbox mail; with from: both must hold', async () => {
+    assert.deepEqual(await found('INBOX', 'unread'), subjects(inbox.filter((m) => !m.seen)));
+    assert.deepEqual(await found('INBOX', 'unread from:marco'), subjects(inbox.filter((m) => !m.seen && m.from.address.startsWith('marco'))));
+  });
+
+  it('has:attachment keeps the message with the PDF, not the ones that only say "attached"', async () => {
+    assert.deepEqual(await found('INBOX', 'has:attachment'), [SPECIAL_SUBJECTS.attachment]);
+  });
+
+  it('words search the text, each required: "smoke green" finds the newest message', async () => {
+    assert.deepEqual(await found('INBOX', 'smoke green'), [SPECIAL_SUBJECTS.newest]);
+  });
+
+  it('a non-ASCII subject term is sent as UTF-8 and finds the German message', async () => {
+    assert.deepEqual(await found('INBOX', 'subject:Grüße'), [SPECIAL_SUBJECTS.nonAscii]);
+  });
+
+  it('since: a day to come finds nothing; since: last year finds every unread message', async () => {
+    assert.deepEqual(await found('INBOX', `since:${day(2)}`), []);
+    assert.deepEqual(await found('INBOX', `since:${day(-365)} unread`), subjects(inbox.filter((m) => !m.seen)));
+  });
+
+  it('Inbox arrivals: only unread mail delivered after the mark counts as new, and the mark moves', async () => {
+    const { highestUid: mark } = await session.inboxArrivals();
+    const deliver = (subject: string, flags: string[]) => elsewhere(
+      (client) => client.append('INBOX', `From: Dana Whitfield <dana@fabrikam.test>\r\nTo: ${ALICE}\r\nSubject: ${subject}\r\n\r\nHi.\r\n`, flags));
+    const added = [await deliver('Already read elsewhere', ['\\Seen']), await deliver('Quarterly numbers are in', [])];
+    try {
+      const arrivals = await session.inboxArrivals(mark);
+      assert.deepEqual([arrivals.unread.map((m) => [m.subject, m.from?.name]), arrivals.highestUid > mark], [[['Quarterly numbers are in', 'Dana Whitfield']], true]);
+      assert.deepEqual((await session.inboxArrivals(arrivals.highestUid)).unread, []);
+    } finally {
+      const uids = added.flatMap((a) => (a && a.uid ? [a.uid] : []));
+      await elsewhere(async (client) => {
+        await client.mailboxOpen('INBOX');
+        await client.messageDelete(uids.join(','), { uid: true });
+      });
+    }
+  });
+
+  it('in the 5,000 Notifications, one build by number', async () => {
+    assert.deepEqual((await found(BULK_FOLDER, 'subject:"Build #19990"')).length, 1);
+  });
+});
