@@ -61,10 +61,10 @@ function consentNote(input: AdminSetupInput): string[] {
     : [];
 }
 
-function delegatedScript(input: AdminSetupInput, organization: string, organizationNote: string[]): string {
-  const shared = input.sharedMailboxes ?? [];
+/** The script's head: what it is for, the consent link, and the module installed and connected. */
+function opening(title: string, input: AdminSetupInput, organization: string, organizationNote: string[]): string[] {
   return [
-    `# Exchange Online setup for ${input.mailbox}, signing in with app ${input.clientId}`,
+    title,
     '# Run in PowerShell as an Exchange administrator.',
     ...consentNote(input),
     '',
@@ -73,6 +73,13 @@ function delegatedScript(input: AdminSetupInput, organization: string, organizat
     ...organizationNote,
     `Connect-ExchangeOnline -Organization ${organization}`,
     '',
+  ];
+}
+
+function delegatedScript(input: AdminSetupInput, organization: string, organizationNote: string[]): string {
+  const shared = input.sharedMailboxes ?? [];
+  return [
+    ...opening(`# Exchange Online setup for ${input.mailbox}, signing in with app ${input.clientId}`, input, organization, organizationNote),
     '# IMAP, POP and SMTP AUTH on for the mailbox (each is on by default unless a policy turned it off).',
     `Set-CASMailbox -Identity ${input.mailbox} -ImapEnabled $true -PopEnabled $true -SmtpClientAuthenticationDisabled $false`,
     ...(shared.length ? ['', `# Shared mailboxes ${input.mailbox} opens (FullAccess) and sends as (SendAs).`] : []),
@@ -113,15 +120,7 @@ export function adminSetupScript(input: AdminSetupInput): string {
   const objectId = input.servicePrincipalObjectId ?? SERVICE_PRINCIPAL_PLACEHOLDER;
   const sharedGrants = (input.sharedMailboxes ?? []).map((m) => grantCommands({ ...input, mailbox: m })[1]!);
   return [
-    `# Exchange Online setup for app-only access of app ${input.clientId} to ${input.mailbox}`,
-    '# Run in PowerShell as an Exchange administrator.',
-    ...consentNote(input),
-    '',
-    'Install-Module -Name ExchangeOnlineManagement',
-    'Import-Module ExchangeOnlineManagement',
-    ...organizationNote,
-    `Connect-ExchangeOnline -Organization ${organization}`,
-    '',
+    ...opening(`# Exchange Online setup for app-only access of app ${input.clientId} to ${input.mailbox}`, input, organization, organizationNote),
     "# Register the app's service principal in Exchange Online.",
     ...objectIdNote,
     newServicePrincipal,
