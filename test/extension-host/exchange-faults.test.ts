@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
 import type { SendOutcome } from '../../src/ui/send/delivery';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
+import { readView } from './view-reader';
 import type { FaultRequest } from '../sandbox/exchange/faults';
 import { accountSettingsFor } from '../sandbox/account-settings';
 import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
@@ -23,18 +24,7 @@ describe('Exchange Online\'s behaviour and faults in the Mailboxes view', functi
   let sandbox: ApprovingSandbox;
   let api: ExchangeMailApi;
 
-  const item = (node: TreeNode) => api.mailboxes.getTreeItem(node);
-  const labelOf = (node: TreeNode) => {
-    const label = item(node).label;
-    return typeof label === 'string' ? label : label?.label;
-  };
-  const children = (node?: TreeNode) => api.mailboxes.getChildren(node);
-  async function child(parent: TreeNode | undefined, label: string): Promise<TreeNode> {
-    const nodes = await children(parent);
-    const found = nodes.find((n) => labelOf(n) === label);
-    assert.ok(found, `no "${label}" among ${nodes.map(labelOf).join(', ')}`);
-    return found;
-  }
+  const { item, labelOf, children, child } = readView(() => api.mailboxes);
   const alice = () => child(undefined, ALICE);
   const arm = (request: Omit<FaultRequest, 'user'>) => sandbox.box.mail.faults.add({ user: ALICE, ...request });
   const armed = () => sandbox.box.mail.faults.list().length;

@@ -13,6 +13,7 @@ import type { ImapFlow } from 'imapflow';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
+import { readView } from './view-reader';
 import { TcpProxy } from '../integration/imap-tcp-proxy';
 import { accountSettingsFor } from '../sandbox/account-settings';
 import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
@@ -27,18 +28,7 @@ describe('The Mailboxes view in VS Code', function () {
   let api: ExchangeMailApi;
   let downloads: string;
 
-  const item = (node: TreeNode) => api.mailboxes.getTreeItem(node);
-  const labelOf = (node: TreeNode) => {
-    const label = item(node).label;
-    return typeof label === 'string' ? label : label?.label;
-  };
-  const children = (node?: TreeNode) => api.mailboxes.getChildren(node);
-  async function child(parent: TreeNode | undefined, label: string): Promise<TreeNode> {
-    const nodes = await children(parent);
-    const found = nodes.find((n) => labelOf(n) === label);
-    assert.ok(found, `no "${label}" among ${nodes.map(labelOf).join(', ')}`);
-    return found;
-  }
+  const { item, labelOf, children, child } = readView(() => api.mailboxes);
   const alice = () => child(undefined, ALICE);
   /** A folder's messages, without its sub-folders (the Inbox has Team). */
   const messagesOf = async (folder: TreeNode) => (await children(folder)).filter((n) => n.kind !== 'folder');

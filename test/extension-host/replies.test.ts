@@ -12,7 +12,7 @@ import { ParsedMail, simpleParser } from 'mailparser';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
 import type { SendOutcome } from '../../src/ui/send/delivery';
-import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
+import { readView } from './view-reader';
 import { accountSettingsFor } from '../sandbox/account-settings';
 import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
 import { eventually } from '../eventually';
@@ -25,16 +25,7 @@ describe('Reply, Forward and New Message in VS Code', function () {
   let sandbox: ApprovingSandbox;
   let api: ExchangeMailApi;
 
-  const labelOf = (node: TreeNode) => {
-    const label = api.mailboxes.getTreeItem(node).label;
-    return typeof label === 'string' ? label : label?.label;
-  };
-  async function child(parent: TreeNode | undefined, label: string): Promise<TreeNode> {
-    const nodes = await api.mailboxes.getChildren(parent);
-    const found = nodes.find((n) => labelOf(n) === label);
-    assert.ok(found, `no "${label}" among ${nodes.map(labelOf).join(', ')}`);
-    return found;
-  }
+  const { child } = readView(() => api.mailboxes);
   const inbox = async () => child(await child(undefined, ALICE), 'Inbox');
   const message = async (subject: string) => child(await inbox(), subject);
 

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
-import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
+import { readView } from './view-reader';
 import { accountSettingsFor } from '../sandbox/account-settings';
 import { eventually } from '../eventually';
 import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
@@ -18,18 +18,7 @@ describe('Search and new mail in VS Code', function () {
   let sandbox: ApprovingSandbox;
   let api: ExchangeMailApi;
 
-  const item = (node: TreeNode) => api.mailboxes.getTreeItem(node);
-  const labelOf = (node: TreeNode) => {
-    const label = item(node).label;
-    return typeof label === 'string' ? label : label?.label;
-  };
-  const children = (node?: TreeNode) => api.mailboxes.getChildren(node);
-  async function child(parent: TreeNode | undefined, label: string): Promise<TreeNode> {
-    const nodes = await children(parent);
-    const found = nodes.find((n) => labelOf(n) === label);
-    assert.ok(found, `no "${label}" among ${nodes.map(labelOf).join(', ')}`);
-    return found;
-  }
+  const { item, labelOf, children, child } = readView(() => api.mailboxes);
   const alice = () => child(undefined, ALICE);
 
   before(async function () {

@@ -11,7 +11,7 @@ import type { ExchangeMailApi } from '../../src/extension';
 import type { TestConnectionResult } from '../../src/diagnostics/test-connection';
 import type { Pop3MailboxSummary } from '../../src/mail/pop3';
 import type { SendOutcome } from '../../src/ui/send/delivery';
-import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
+import { readView } from './view-reader';
 import { accountSettingsFor } from '../sandbox/account-settings';
 import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
 
@@ -24,18 +24,7 @@ describe('Shared mailboxes in VS Code', function () {
   let sandbox: ApprovingSandbox;
   let api: ExchangeMailApi;
 
-  const item = (node: TreeNode) => api.mailboxes.getTreeItem(node);
-  const labelOf = (node: TreeNode) => {
-    const label = item(node).label;
-    return typeof label === 'string' ? label : label?.label;
-  };
-  const children = (node?: TreeNode) => api.mailboxes.getChildren(node);
-  async function child(parent: TreeNode | undefined, label: string): Promise<TreeNode> {
-    const nodes = await children(parent);
-    const found = nodes.find((n) => labelOf(n) === label);
-    assert.ok(found, `no "${label}" among ${nodes.map(labelOf).join(', ')}`);
-    return found;
-  }
+  const { item, labelOf, children, child } = readView(() => api.mailboxes);
 
   /** Alice's (or bob's) sandbox account as the only account. */
   async function onlyAccount(address: string, extra: Record<string, unknown> = {}): Promise<void> {

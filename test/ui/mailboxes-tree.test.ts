@@ -31,13 +31,8 @@ describe('Reading mail in the Mailboxes view (UI)', function () {
     await sandbox?.stop();
   });
 
-  const view = () => session.page.locator('.pane', { has: session.page.locator('.pane-header', { hasText: 'Mailboxes' }) });
-
-  /** The row whose label is exactly `label`. */
-  function row(label: string): Locator {
-    const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
-    return view().locator('.monaco-list-row').filter({ has: session.page.locator('.label-name', { hasText: exact }) });
-  }
+  const view = () => session.mailboxesView();
+  const row = (label: string) => session.mailboxRow(label);
 
   async function description(target: Locator): Promise<string> {
     return (await target.locator('.label-description').innerText()).trim();

@@ -8,7 +8,6 @@ import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { Locator } from 'playwright-core';
 import { accountSettingsFor } from '../sandbox/account-settings';
 import { ALICE, ApprovingSandbox, startApprovingSandbox } from '../sandbox/approving';
 import { withSandboxImapflow } from '../sandbox/imapflow-client';
@@ -32,11 +31,7 @@ describe('A shared mailbox in the browser (UI)', function () {
     await sandbox?.stop();
   });
 
-  const view = () => session.page.locator('.pane', { has: session.page.locator('.pane-header', { hasText: 'Mailboxes' }) });
-  function row(label: string): Locator {
-    const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
-    return view().locator('.monaco-list-row').filter({ has: session.page.locator('.label-name', { hasText: exact }) });
-  }
+  const row = (label: string) => session.mailboxRow(label);
 
   it('"Add Shared Mailbox…" on alice\'s account adds shared@ under its own name, with its own Inbox and count', async () => {
     const { page } = session;

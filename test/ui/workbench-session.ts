@@ -19,6 +19,10 @@ export interface Session {
   runCommand(title: string): Promise<void>;
   /** The quick input (palette, prompts, wizard steps). */
   quickInput(): Locator;
+  /** The Mailboxes view's pane. */
+  mailboxesView(): Locator;
+  /** The Mailboxes view's rows whose label is exactly `label`. */
+  mailboxRow(label: string): Locator;
   /** Waits for the quick input showing `expected` (title, prompt or placeholder), types `value` (unless undefined) and presses Enter. */
   answer(expected: string, value?: string): Promise<void>;
   close(): Promise<void>;
@@ -34,8 +38,13 @@ export async function openSession(settings: Record<string, unknown> = {}): Promi
   await page.locator('.activitybar').waitFor({ timeout: 60000 });
   mkdirSync(resultsDir, { recursive: true });
   const quickInput = () => page.locator('.quick-input-widget');
+  const mailboxesView = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Mailboxes' }) });
   return {
-    server, workbench, page,
+    server, workbench, page, quickInput, mailboxesView,
+    mailboxRow(label) {
+      const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+      return mailboxesView().locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) });
+    },
     async screenshot(name, target) {
       const path = join(resultsDir, `${name}.png`);
       await (target ?? page).screenshot({ path });
@@ -56,7 +65,6 @@ export async function openSession(settings: Record<string, unknown> = {}): Promi
       }, { timeoutMs: 60_000, intervalMs: 0 });
       await entry.click();
     },
-    quickInput,
     async answer(expected, value) {
       const input = quickInput().locator('input.input');
       await eventually(`the quick input to show "${expected}"`, async () => {
