@@ -19,7 +19,7 @@ import { openCommandConnection } from './command-connection';
 import { ConnectionSlot } from './connection-slot';
 import { CommandDeadlineError, ConnectionLostError, explainFailure, folderGone, folderNotOpenable, messageGone, noSentFolder } from './failures';
 import { FolderLister } from './folder-listing';
-import { FolderTree } from './folder-model';
+import { FolderTree, folderKey, isInbox } from './folder-model';
 import { InboxWatch, UnreadListener } from './inbox-watch';
 import { ListingConnection } from './listing-connection';
 import { MessageDocument, parseMessage, ParsedMessage } from './message-document';
@@ -187,7 +187,7 @@ export class ImapSession {
   /** Mark as Read (`seen` true) or Unread: STORE ±FLAGS (\Seen) by UID, one command for several messages. */
   async setSeen(folder: string, uids: number | number[], seen: boolean): Promise<void> {
     await this.storeFlag(folder, uids, '\\Seen', seen, seen ? 'read' : 'unread');
-    if (folder.toUpperCase() === 'INBOX') this.watch?.refresh();
+    if (isInbox(folder)) this.watch?.refresh();
   }
 
   /** Flag or Unflag (Outlook's follow-up flag): STORE ±FLAGS (\Flagged) by UID. */
@@ -361,8 +361,8 @@ export class ImapSession {
   /** Selects the folder unless it is selected; `fresh` asks the server for news (NOOP) if it is. */
   private async select(client: ImapFlow, folder: string, fresh: boolean): Promise<MailboxObject> {
     const current = client.mailbox;
-    const isInbox = (path: string) => path.toUpperCase() === 'INBOX';
-    if (current && (current.path === folder || (isInbox(current.path) && isInbox(folder)))) {
+    // INBOX in any case, also as the first segment (Exchange's `Inbox/Team`), is one folder.
+    if (current && folderKey(current.path, current.delimiter ?? null) === folderKey(folder, current.delimiter ?? null)) {
       if (fresh) await client.noop();
       if (client.mailbox) return client.mailbox;
     }
