@@ -14,10 +14,8 @@ import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import { readView } from './view-reader';
 import type { FaultRequest } from '../sandbox/exchange/faults';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, signInAlice, startApprovingSandbox, withMailbox } from './approving-sandbox';
 import { eventually } from '../eventually';
-
-const EXTENSION_ID = 'exchange-mail.exchange-mail';
 
 describe('Exchange Online\'s behaviour and faults in the Mailboxes view', function () {
   this.timeout(60_000);
@@ -42,9 +40,7 @@ describe('Exchange Online\'s behaviour and faults in the Mailboxes view', functi
   before(async function () {
     this.timeout(180_000);
     sandbox = await startApprovingSandbox('exchange-faults');
-    await setAccounts(accountSettingsFor(sandbox.box.info));
-    api = await vscode.extensions.getExtension<ExchangeMailApi>(EXTENSION_ID)!.activate();
-    assert.equal(await vscode.commands.executeCommand('exchangeMail.signIn', ALICE), true, 'alice could not sign in');
+    api = await signInAlice(accountSettingsFor(sandbox.box.info));
   });
 
   afterEach(() => {

@@ -2,7 +2,8 @@
  * The extension-host suite's entry: VS Code (code-server's web workbench or desktop VS Code
  * through @vscode/test-electron) loads this module inside its extension host and calls `run()`.
  * Results go to the file named by EXCHANGE_MAIL_TEST_REPORT, since the extension host's console
- * is not the terminal of whoever started the run.
+ * is not the terminal of whoever started the run. EXCHANGE_MAIL_TEST_FILES=search,replies runs
+ * only those files (the extension host inherits the runner's environment).
  */
 import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +29,8 @@ export async function run(): Promise<void> {
     }
   }
   const mocha = new Mocha({ ui: 'bdd', timeout: 30000, color: false, reporter: LineReporter });
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+  const only = process.env.EXCHANGE_MAIL_TEST_FILES?.split(',').map((name) => `${name.trim()}.test.js`);
+  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && (!only || only.includes(f))).sort()) {
     mocha.addFile(join(__dirname, file));
   }
   const report: Report = { passed: 0, failed: 0, failures: [] };

@@ -16,10 +16,9 @@ import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
 import { readView } from './view-reader';
 import { TcpProxy } from '../integration/imap-tcp-proxy';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, signInAlice, startApprovingSandbox, withMailbox } from './approving-sandbox';
 import { eventually } from '../eventually';
-
-const EXTENSION_ID = 'exchange-mail.exchange-mail';
+import { answering } from './window-answers';
 
 describe('The Mailboxes view in VS Code', function () {
   this.timeout(60_000);
@@ -39,9 +38,7 @@ describe('The Mailboxes view in VS Code', function () {
     relay = new TcpProxy(sandbox.box.info.imap.exchange);
     const port = await relay.start();
     const [account] = accountSettingsFor(sandbox.box.info);
-    await setAccounts([{ ...account, imap: { ...(account!.imap as object), port } }]);
-    api = await vscode.extensions.getExtension<ExchangeMailApi>(EXTENSION_ID)!.activate();
-    assert.equal(await vscode.commands.executeCommand('exchangeMail.signIn', ALICE), true, 'alice could not sign in');
+    api = await signInAlice([{ ...account, imap: { ...(account!.imap as object), port } }]);
     downloads = mkdtempSync(join(tmpdir(), 'exchange-mail-downloads-'));
   });
 
@@ -122,15 +119,9 @@ describe('The Mailboxes view in VS Code', function () {
     const suggested = vscode.Uri.file(join(downloads, 'suggested.pdf'));
     const chosen = vscode.Uri.file(join(downloads, 'budget-q3.pdf'));
     // The user's answer to the save dialog, which opens even when a caller names a target.
-    const showSaveDialog = vscode.window.showSaveDialog;
-    let asked: vscode.SaveDialogOptions | undefined;
-    vscode.window.showSaveDialog = async (options) => { asked = options; return chosen; };
-    try {
-      const saved = await vscode.commands.executeCommand<vscode.Uri>('exchangeMail.saveAttachment', budget, { target: suggested });
-      assert.deepEqual([asked?.defaultUri?.fsPath, saved?.fsPath], [suggested.fsPath, chosen.fsPath]);
-    } finally {
-      vscode.window.showSaveDialog = showSaveDialog;
-    }
+    const { result: saved, asked } = await answering('showSaveDialog', () => chosen,
+      () => vscode.commands.executeCommand<vscode.Uri>('exchangeMail.saveAttachment', budget, { target: suggested }));
+    assert.deepEqual([(asked[0]?.[0] as vscode.SaveDialogOptions | undefined)?.defaultUri?.fsPath, saved?.fsPath], [suggested.fsPath, chosen.fsPath]);
     assert.match(readFileSync(chosen.fsPath, 'latin1'), /^%PDF-[\s\S]*Q3 budget/);
   });
 

@@ -9,9 +9,8 @@ import type { ExchangeMailApi } from '../../src/extension';
 import { readView } from './view-reader';
 import { accountSettingsFor } from '../sandbox/account-settings';
 import { eventually } from '../eventually';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
-
-const EXTENSION_ID = 'exchange-mail.exchange-mail';
+import { ALICE, ApprovingSandbox, setAccounts, signInAlice, startApprovingSandbox, withMailbox } from './approving-sandbox';
+import { answering, texts } from './window-answers';
 
 describe('Search and new mail in VS Code', function () {
   this.timeout(60_000);
@@ -24,9 +23,7 @@ describe('Search and new mail in VS Code', function () {
   before(async function () {
     this.timeout(180_000);
     sandbox = await startApprovingSandbox('search');
-    await setAccounts(accountSettingsFor(sandbox.box.info).slice(0, 1));
-    api = await vscode.extensions.getExtension<ExchangeMailApi>(EXTENSION_ID)!.activate();
-    assert.equal(await vscode.commands.executeCommand('exchangeMail.signIn', ALICE), true, 'alice could not sign in');
+    api = await signInAlice(accountSettingsFor(sandbox.box.info).slice(0, 1));
   });
 
   after(async () => {
@@ -45,31 +42,43 @@ describe('Search and new mail in VS Code', function () {
   });
 
   it('a mistyped query is named and never sent: the last search stays', async () => {
-    const showErrorMessage = vscode.window.showErrorMessage;
-    const shown: string[] = [];
-    vscode.window.showErrorMessage = (async (message: string) => { shown.push(message); return undefined; }) as typeof showErrorMessage;
-    try {
-      assert.equal(await vscode.commands.executeCommand('exchangeMail.searchMailbox', await child(await alice(), 'Inbox'), 'form:bob'), undefined);
-    } finally {
-      vscode.window.showErrorMessage = showErrorMessage;
-    }
-    assert.match(shown.join('\n'), /The search was not sent: Unknown search key "form:"/);
+    const inbox = await child(await alice(), 'Inbox');
+    const { result, asked } = await answering('showErrorMessage', () => undefined, () => vscode.commands.executeCommand('exchangeMail.searchMailbox', inbox, 'form:bob'));
+    assert.equal(result, undefined);
+    assert.match(texts(asked).join('\n'), /The search was not sent: Unknown search key "form:"/);
     await child(await alice(), 'Search: subject:"go/no-go"');
   });
 
-  /** What the extension notified while `deliver` ran and a little after (a burst's notification comes within a second). */
-  async function notifiedDuring(deliver: () => Promise<unknown>, expectSome: boolean): Promise<string[]> {
-    const showInformationMessage = vscode.window.showInformationMessage;
-    const shown: string[] = [];
-    vscode.window.showInformationMessage = (async (message: string) => { shown.push(message); return undefined; }) as typeof showInformationMessage;
-    try {
+  it('a query with an unclosed quote is named and never sent', async () => {
+    const inbox = await child(await alice(), 'Inbox');
+    const { result, asked } = await answering('showErrorMessage', () => undefined,
+      () => vscode.commands.executeCommand('exchangeMail.searchMailbox', inbox, 'subject:"release 2.4'));
+    assert.deepEqual([result, texts(asked).length], [undefined, 1]);
+    assert.match(texts(asked)[0]!, /^The search was not sent: .*quote/i);
+    await child(await alice(), 'Search: subject:"go/no-go"');
+  });
+
+  it('Search Mailbox… across all folders finds the matches in every folder, newest first, and each opens from its own folder', async () => {
+    await vscode.commands.executeCommand('exchangeMail.searchMailbox', await alice(), 'subject:pilot', { allFolders: true });
+    const search = await child(await alice(), 'Search: subject:pilot');
+    const found = await children(search);
+    assert.deepEqual([item(search).description, found.map(labelOf)],
+      ['3 found · all folders', ['Northwind: pilot feedback', 'Q4 customer pilots', 'Fabrikam: pilot scope']]);
+    const document = await vscode.commands.executeCommand<vscode.TextDocument>('exchangeMail.openMessage', found[2]);
+    assert.ok(document.getText().includes('Scope as discussed.'), document.getText());
+  });
+
+  /**
+   * What the extension notified while `deliver` ran and a little after (a burst's notification
+   * comes within a second), each notification answered by `answer` (dismissed by default).
+   */
+  async function notifiedDuring(deliver: () => Promise<unknown>, expectSome: boolean, answer: (...args: unknown[]) => unknown = () => undefined): Promise<string[]> {
+    const { asked } = await answering('showInformationMessage', answer, async (shown) => {
       await deliver();
       if (expectSome) await eventually('the new-mail notification', () => shown.length > 0);
       await new Promise((resolve) => setTimeout(resolve, 2500));
-    } finally {
-      vscode.window.showInformationMessage = showInformationMessage;
-    }
-    return shown;
+    });
+    return texts(asked);
   }
   const deliver = (...subjects: string[]) => withMailbox(sandbox, ALICE, async (client) => {
     for (const subject of subjects) {
@@ -86,6 +95,18 @@ describe('Search and new mail in VS Code', function () {
 
   it('three messages delivered together make one notification that counts them', async () => {
     assert.deepEqual(await notifiedDuring(() => deliver('Part 1', 'Part 2', 'Part 3'), true), [`3 new messages in ${ALICE}`]);
+  });
+
+  it('the notification\'s Mark as Read marks the new message read on the server', async () => {
+    const subject = 'Budget sign-off needed';
+    const markRead = (text: unknown, ...buttons: unknown[]) => (String(text).startsWith('New mail from') ? buttons.find((b) => b === 'Mark as Read') : undefined);
+    assert.deepEqual(await notifiedDuring(() => deliver(subject), true, markRead), [`New mail from Dana Whitfield: ${subject}`]);
+    await eventually('the new message \\Seen on the server', () => withMailbox(sandbox, ALICE, async (client) => {
+      await client.mailboxOpen('INBOX', { readOnly: true });
+      const uids = await client.search({ subject }, { uid: true });
+      const fetched = Array.isArray(uids) && uids.length === 1 ? await client.fetchOne(String(uids[0]), { flags: true }, { uid: true }) : false;
+      return fetched && fetched.flags?.has('\\Seen');
+    }));
   });
 
   it('with exchangeMail.notifications.newMail off, new mail raises none', async () => {
