@@ -49,11 +49,11 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
   const sessions = new AccountSessions(settings, signIns, log, context.secrets.onDidChange);
   const mail = new MailboxModel(sessions);
   const mailbox: MailboxCommandContext = { settings, mail, log };
-  const moves: MoveCommandContext = { ...mailbox };
+  const newMail = new NewMailNotifications(mail, log);
+  const moves: MoveCommandContext = { ...mailbox, moved: (moved) => newMail.movedHere(moved) };
   const drafts: DraftCommandContext = { ...mailbox, storage: context.globalStorageUri, memento: context.globalState };
   const tree = new MailboxesTree(settings, signIns, context.secrets.onDidChange, mail);
   const unreadStatus = new UnreadStatusBar(settings, mail);
-  const newMail = new NewMailNotifications(mail, log);
   context.subscriptions.push(
     settings, signIns, sessions, mail, tree, unreadStatus, newMail,
     settings.onDidChange(() => signIns.retain(settings.accounts().map((a) => a.id))),

@@ -14,10 +14,10 @@ import type { ExchangeMailApi } from '../../src/extension';
 import type { SendOutcome } from '../../src/ui/send/delivery';
 import { readView } from './view-reader';
 import { accountSettingsFor } from '../sandbox/account-settings';
-import { ALICE, ApprovingSandbox, setAccounts, startApprovingSandbox, withMailbox } from './approving-sandbox';
+import { ALICE, ApprovingSandbox, setAccounts, signInAlice, startApprovingSandbox, withMailbox } from './approving-sandbox';
 import { eventually } from '../eventually';
+import { answering, texts } from './window-answers';
 
-const EXTENSION_ID = 'exchange-mail.exchange-mail';
 const BOB = 'bob@contoso.test';
 
 describe('Reply, Forward and New Message in VS Code', function () {
@@ -25,7 +25,7 @@ describe('Reply, Forward and New Message in VS Code', function () {
   let sandbox: ApprovingSandbox;
   let api: ExchangeMailApi;
 
-  const { child } = readView(() => api.mailboxes);
+  const { child, item } = readView(() => api.mailboxes);
   const inbox = async () => child(await child(undefined, ALICE), 'Inbox');
   const message = async (subject: string) => child(await inbox(), subject);
 
@@ -72,25 +72,11 @@ describe('Reply, Forward and New Message in VS Code', function () {
     return vscode.commands.executeCommand<SendOutcome>('exchangeMail.sendDocument');
   }
 
-  /** Error notifications answered at once (and recorded), as a user dismissing them would. */
-  async function dismissingErrors<T>(run: () => Thenable<T>): Promise<{ result: T; errors: string[] }> {
-    const showErrorMessage = vscode.window.showErrorMessage;
-    const errors: string[] = [];
-    vscode.window.showErrorMessage = (async (text: string) => { errors.push(text); return undefined; }) as typeof showErrorMessage;
-    try {
-      return { result: await run(), errors };
-    } finally {
-      vscode.window.showErrorMessage = showErrorMessage;
-    }
-  }
-
   before(async function () {
     this.timeout(180_000);
     sandbox = await startApprovingSandbox('replies');
-    await setAccounts([accountSettingsFor(sandbox.box.info)[0]]);
     await vscode.workspace.getConfiguration('exchangeMail.send').update('confirm', false, vscode.ConfigurationTarget.Global);
-    api = await vscode.extensions.getExtension<ExchangeMailApi>(EXTENSION_ID)!.activate();
-    assert.equal(await vscode.commands.executeCommand('exchangeMail.signIn', ALICE), true, 'alice could not sign in');
+    api = await signInAlice([accountSettingsFor(sandbox.box.info)[0]]);
   });
 
   afterEach(async () => {
@@ -103,7 +89,7 @@ describe('Reply, Forward and New Message in VS Code', function () {
     await sandbox?.stop();
   });
 
-  it('Reply to bob\'s mail arrives at bob in the thread (In-Reply-To, References), and the original shows answered on the server', async () => {
+  it('Reply to bob\'s mail arrives at bob in the thread (In-Reply-To, References), and the original shows answered on the server and in the view', async () => {
     const subject = 'Customer call moved to 15:00';
     const original = await onServer(subject);
     assert.ok(original?.messageId && !original.flags.includes('\\Answered'), JSON.stringify(original));
@@ -119,6 +105,9 @@ describe('Reply, Forward and New Message in VS Code', function () {
     assert.deepEqual([arrived.inReplyTo, arrived.references], [original.messageId, original.messageId]);
     assert.match(arrived.text ?? '', /^Works for me\.\n/);
     assert.ok((await onServer(subject))?.flags.includes('\\Answered'), 'the original is \\Answered');
+    // And shown so in the view at once, as Outlook shows it: a reply arrow, "answered" in the tooltip.
+    const shown = item(await message(subject));
+    assert.deepEqual([(shown.iconPath as vscode.ThemeIcon).id, (shown.tooltip as vscode.MarkdownString).value.includes('answered')], ['reply', true]);
   });
 
   it('Reply All from an open message\'s tab answers the sender and the other recipients, without alice', async () => {
@@ -163,7 +152,8 @@ describe('Reply, Forward and New Message in VS Code', function () {
     const node = await message(subject);
     await deleteOnServer(subject);
     const editors = vscode.window.visibleTextEditors.length;
-    const { result, errors } = await dismissingErrors(() => vscode.commands.executeCommand<vscode.TextEditor | undefined>('exchangeMail.reply', node));
+    const { result, asked } = await answering('showErrorMessage', () => undefined, () => vscode.commands.executeCommand<vscode.TextEditor | undefined>('exchangeMail.reply', node));
+    const errors = texts(asked);
     assert.equal(result, undefined);
     assert.equal(vscode.window.visibleTextEditors.length, editors);
     assert.equal(errors.length, 1);

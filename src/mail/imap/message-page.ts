@@ -20,6 +20,8 @@ export interface MessageSummary {
   /** Not `\Seen`. */
   unread: boolean;
   flagged: boolean;
+  /** `\Answered`: replied to, here or in another client. */
+  answered: boolean;
   hasAttachment: boolean;
   /** RFC822.SIZE in bytes. */
   size: number;
@@ -78,6 +80,7 @@ export function summarize(message: FetchMessageObject): MessageSummary {
     date: date && !Number.isNaN(date.getTime()) ? date : undefined,
     unread: !message.flags?.has('\\Seen'),
     flagged: Boolean(message.flags?.has('\\Flagged')),
+    answered: Boolean(message.flags?.has('\\Answered')),
     hasAttachment: hasAttachment(message.bodyStructure),
     size: message.size ?? 0,
   };

@@ -218,9 +218,16 @@ export class MailboxModel implements vscode.Disposable {
     return this.mailbox(account).session.saveAttachment(folder, uid, index);
   }
 
-  /** Adds a flag to a message on the server; false when the folder does not keep that flag (see `ImapSession.addFlag`). */
-  addFlag(account: Account, folder: string, uid: number, flag: string): Promise<boolean> {
-    return this.mailbox(account).session.addFlag(folder, uid, flag);
+  /** Adds a flag to a message on the server; false when the folder does not keep that flag (see `ImapSession.addFlag`). `\Answered` shows at once. */
+  async addFlag(account: Account, folder: string, uid: number, flag: string): Promise<boolean> {
+    const mailbox = this.mailbox(account);
+    const kept = await mailbox.session.addFlag(folder, uid, flag);
+    const summary = kept && flag === '\\Answered' ? (await mailbox.pages.get(folder)?.catch(() => undefined))?.messages.find((m) => m.uid === uid) : undefined;
+    if (summary) {
+      summary.answered = true;
+      this.changed.fire({ accountId: account.id, folder });
+    }
+    return kept;
   }
 
   /** Marks messages of a folder read or unread on the server (one command), then in the pages and counts shown. */

@@ -22,6 +22,8 @@ export type Move = readonly MovedMessages[];
 export interface MoveCommandContext extends MailboxCommandContext {
   /** The last move done and not undone yet, for `exchangeMail.undoMove` without an argument. */
   lastMove?: Move;
+  /** Told of each move done here (Undo included), so that messages moved into the Inbox are not taken for new mail. */
+  moved?(moved: MovedMessages): void;
 }
 
 /** Where Archive, Delete and Junk / Not Junk file messages. */
@@ -92,7 +94,7 @@ export async function undoMove(context: MoveCommandContext, move = context.lastM
   let allBack = true;
   for (const moved of move) {
     try {
-      await inView(() => context.mail.moveMessages(moved.account, moved.to, moved.messages, moved.from));
+      context.moved?.(await inView(() => context.mail.moveMessages(moved.account, moved.to, moved.messages, moved.from)));
     } catch (err) {
       await showError(err, context.log, `Moving ${count(moved.messages.length)} back to "${moved.from}" failed`);
       allBack = false;
@@ -126,7 +128,9 @@ async function moveGroups(context: MoveCommandContext, groups: MessageNode[][], 
   for (const nodes of groups) {
     const { account, folder } = nodes[0]!;
     try {
-      done.push(await inView(() => context.mail.moveMessages(account, folder, nodes.map((n) => n.message), target())));
+      const moved = await inView(() => context.mail.moveMessages(account, folder, nodes.map((n) => n.message), target()));
+      context.moved?.(moved);
+      done.push(moved);
     } catch (err) {
       await showError(err, context.log, `Moving ${describeMessages(nodes)} to "${target()}" failed`);
     }

@@ -4,14 +4,16 @@
  * unread elsewhere raises it too), so the notification names only unread messages whose UID is
  * above the highest one seen before: the watch's first count sets that mark, each notification
  * moves it. Counts that come close together (a burst) make one notification, "3 new messages"
- * when several arrived. `exchangeMail.notifications.newMail` turns it off; shared mailboxes never
- * notify (their mail is usually the team's, as in the status bar).
+ * when several arrived. Messages the user moved into the Inbox here (Undo of an Archive, Not
+ * Junk) come with new UIDs too, and are not new mail either. `exchangeMail.notifications.newMail`
+ * turns it off; shared mailboxes never notify (their mail is usually the team's, as in the status bar).
  */
 import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
+import { isInbox } from '../../mail/imap/folder-model';
 import type { MessageSummary } from '../../mail/imap/message-page';
 import { showError } from '../show-error';
-import type { InboxCount, MailboxModel } from './mailbox-model';
+import type { InboxCount, MailboxModel, MovedMessages } from './mailbox-model';
 import { messageUri } from './message-documents';
 
 export const NEW_MAIL_SETTING = 'exchangeMail.notifications.newMail';
@@ -24,8 +26,12 @@ interface Watched {
   burst?: NodeJS.Timeout;
 }
 
+/** UIDs the user moved into an account's Inbox here, by account id, until a look has passed them. */
+type MovedHere = Map<string, Set<number>>;
+
 export class NewMailNotifications implements vscode.Disposable {
   private readonly watched = new Map<string, Watched>();
+  private readonly movedIn: MovedHere = new Map();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly mail: MailboxModel, private readonly log: vscode.LogOutputChannel) {
@@ -36,6 +42,14 @@ export class NewMailNotifications implements vscode.Disposable {
     this.subscription.dispose();
     for (const watched of this.watched.values()) clearTimeout(watched.burst);
     this.watched.clear();
+  }
+
+  /** A move done here: what it put in the Inbox is not new mail. */
+  movedHere({ account, to, messages }: MovedMessages): void {
+    if (!isInbox(to)) return;
+    const uids = this.movedIn.get(account.id) ?? new Set<number>();
+    for (const message of messages) uids.add(message.uid);
+    this.movedIn.set(account.id, uids);
   }
 
   private counted({ account, count, previous }: InboxCount): void {
@@ -55,7 +69,11 @@ export class NewMailNotifications implements vscode.Disposable {
           this.log.warn(`Looking for new mail of ${account.address} failed: ${err.message}`);
           return { highestUid: after, unread: [] };
         });
-        if (found.unread.length && vscode.workspace.getConfiguration().get<boolean>(NEW_MAIL_SETTING, true)) void this.notify(account, found.unread);
+        const movedIn = this.movedIn.get(account.id);
+        const unread = found.unread.filter((m) => !movedIn?.has(m.uid));
+        // Passed by this look: forgotten. A move after its search is kept for the next.
+        if (movedIn) for (const uid of movedIn) if (uid <= (found.highestUid ?? 0)) movedIn.delete(uid);
+        if (unread.length && vscode.workspace.getConfiguration().get<boolean>(NEW_MAIL_SETTING, true)) void this.notify(account, unread);
         return found.highestUid;
       });
     }, BURST_MS);

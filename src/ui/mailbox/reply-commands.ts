@@ -29,10 +29,10 @@ const LABELS: Record<ReplyKind, string> = { reply: 'Reply', replyAll: 'Reply All
 
 async function openDraft(text: string, cursorOffset: number): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-  const editor = await vscode.window.showTextDocument(document, { preview: false });
   const cursor = document.positionAt(cursorOffset);
-  editor.selection = new vscode.Selection(cursor, cursor);
-  return editor;
+  // The cursor is where the user writes from the moment the draft shows: set afterwards, it came
+  // too late for keys typed at once, which went to the top, before the front matter.
+  return vscode.window.showTextDocument(document, { preview: false, selection: new vscode.Range(cursor, cursor) });
 }
 
 /** `name.pdf`, then `name (2).pdf` for a second attachment of the same name. */

@@ -76,8 +76,8 @@ export class FolderNode {
 
 /**
  * A message of a folder page or of a search's results: subject, sender and date; unread ones
- * coloured with a dot, a paperclip when it has attachments, else a star when flagged (the tooltip
- * says both). Its context value says what the menus need:
+ * coloured with a dot, a paperclip when it has attachments, else a star when flagged, else a
+ * reply arrow when answered (the tooltip says each). Its context value says what the menus need:
  * `message.<unread|read>[.attachments][.flagged][.junk]`, `.junk` in the Junk Email folder.
  */
 export class MessageNode {
@@ -102,12 +102,13 @@ export class MessageNode {
     item.id = idOf(this.parent.kind === 'search' ? 'found' : 'message', this.account.id, this.folder, m.uid);
     const sender = m.from ? m.from.name || m.from.address : '';
     item.description = [sender, m.date ? shortDate(m.date) : ''].filter(Boolean).join(' · ');
-    item.iconPath = new vscode.ThemeIcon(m.hasAttachment ? 'attach' : m.flagged ? 'star-full' : m.unread ? 'mail' : 'mail-read', m.unread ? unreadColor() : undefined);
+    const icon = m.hasAttachment ? 'attach' : m.flagged ? 'star-full' : m.answered ? 'reply' : m.unread ? 'mail' : 'mail-read';
+    item.iconPath = new vscode.ThemeIcon(icon, m.unread ? unreadColor() : undefined);
     const inJunk = this.parent.kind === 'folder' && this.parent.folder.specialUse === 'junk';
     item.contextValue = `message.${m.unread ? 'unread' : 'read'}${m.hasAttachment ? '.attachments' : ''}${m.flagged ? '.flagged' : ''}${inJunk ? '.junk' : ''}`;
     item.command = { title: 'Open Message', command: 'exchangeMail.openMessage', arguments: [this] };
     item.tooltip = this.tooltip(subject);
-    const marks = [m.unread ? 'unread' : '', m.flagged ? 'flagged' : '', m.hasAttachment ? 'with attachments' : ''].filter(Boolean).join(', ');
+    const marks = [m.unread ? 'unread' : '', m.answered ? 'answered' : '', m.flagged ? 'flagged' : '', m.hasAttachment ? 'with attachments' : ''].filter(Boolean).join(', ');
     item.accessibilityInformation = { label: [subject, sender && `from ${sender}`, m.date ? longDate(m.date) : '', marks].filter(Boolean).join(', ') };
     return item;
   }
@@ -118,7 +119,7 @@ export class MessageNode {
     md.appendMarkdown(`**${escapeMarkdown(subject)}**\n\n`);
     if (m.from) md.appendText(`From: ${m.from.name ? `${m.from.name} <${m.from.address}>` : m.from.address}\n`);
     if (m.date) md.appendText(`\nDate: ${longDate(m.date)}\n`);
-    const marks = [m.unread ? 'Unread' : 'Read', m.flagged ? 'flagged' : '', m.hasAttachment ? 'has attachments' : ''].filter(Boolean);
+    const marks = [m.unread ? 'Unread' : 'Read', m.answered ? 'answered' : '', m.flagged ? 'flagged' : '', m.hasAttachment ? 'has attachments' : ''].filter(Boolean);
     md.appendText(`\n${marks.join(' · ')}`);
     return md;
   }
