@@ -6,7 +6,6 @@
  * read straight from the server.
  */
 import * as assert from 'node:assert/strict';
-import type { ImapFlow } from 'imapflow';
 import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
 import type { TreeNode } from '../../src/ui/tree/mailboxes-tree';
@@ -14,6 +13,7 @@ import { readView } from './view-reader';
 import { accountSettingsFor } from '../sandbox/account-settings';
 import { ALICE, ApprovingSandbox, setAccounts, signInAlice, startApprovingSandbox, withMailbox } from './approving-sandbox';
 import { answering, texts } from './window-answers';
+import { foldersHolding as holding } from '../sandbox/imapflow-client';
 
 describe('Filing messages in VS Code', function () {
   this.timeout(60_000);
@@ -30,19 +30,7 @@ describe('Filing messages in VS Code', function () {
   const message = async (path: string, subject: string) => child(await folder(path), subject);
 
   /** Which folders hold a message of this subject, straight from the server. */
-  const foldersHolding = (subject: string, ...paths: string[]) => withMailbox(sandbox, ALICE, async (client: ImapFlow) => {
-    const holding: string[] = [];
-    for (const path of paths) {
-      const lock = await client.getMailboxLock(path);
-      try {
-        const uids = await client.search({ subject }, { uid: true });
-        if (Array.isArray(uids) && uids.length) holding.push(path);
-      } finally {
-        lock.release();
-      }
-    }
-    return holding;
-  });
+  const foldersHolding = (subject: string, ...paths: string[]) => withMailbox(sandbox, ALICE, (client) => holding(client, subject, paths));
 
   before(async function () {
     this.timeout(180_000);

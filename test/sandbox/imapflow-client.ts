@@ -24,3 +24,18 @@ export async function withImapflowAt<T>(server: { host: string; port: number; ca
     await client.logout();
   }
 }
+
+/** Which of `paths` hold a message whose subject contains `subject`, read through `client`. */
+export async function foldersHolding(client: ImapFlow, subject: string, paths: readonly string[]): Promise<string[]> {
+  const holding: string[] = [];
+  for (const path of paths) {
+    const lock = await client.getMailboxLock(path);
+    try {
+      const uids = await client.search({ subject }, { uid: true });
+      if (Array.isArray(uids) && uids.length) holding.push(path);
+    } finally {
+      lock.release();
+    }
+  }
+  return holding;
+}
