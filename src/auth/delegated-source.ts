@@ -87,15 +87,19 @@ export class DelegatedTokenSource implements TokenSource {
     }
   }
 
+  /**
+   * Forgets the kept account first: a refresh under way (here or in another window) sees it gone
+   * when it ends and removes what it wrote, whether it ends before the removal below or after.
+   */
   async signOut(): Promise<void> {
     const { app, release } = await this.cacheApp();
     try {
       const account = await this.findAccount(app);
+      await this.ports.secrets.delete(keptAccountKey(this.settings.accountId));
       if (account) await app.getTokenCache().removeAccount(account);
     } finally {
       release();
     }
-    await this.ports.secrets.delete(keptAccountKey(this.settings.accountId));
     this.ports.log.info(`${this.settings.accountId}: signed out (${this.mode})`);
   }
 
@@ -130,9 +134,15 @@ export class DelegatedTokenSource implements TokenSource {
     const log = this.ports.log;
     let silentFailure: unknown;
     try {
-      const account = await this.findAccount(app);
+      const kept = await this.keptAccount();
+      const account = await this.findAccount(app, kept);
       if (account) {
         const result = await app.acquireTokenSilent({ account, scopes, forceRefresh: request.forceRefresh === true });
+        if (kept && !result.fromCache && !await this.keptAccount()) {
+          // Signed out while the refresh was under way: what it wrote to the cache goes too.
+          await app.getTokenCache().removeAccount(account);
+          throw signInRequired(this.mode);
+        }
         log.debug(`${this.settings.accountId}: ${request.protocol} token from ${result.fromCache ? 'the cache' : 'a refresh'}`);
         return accessTokenOf(result, result.account?.username || account.username);
       }
@@ -160,9 +170,14 @@ export class DelegatedTokenSource implements TokenSource {
     return accessTokenOf(result, result.account?.username || this.settings.address);
   }
 
-  private async findAccount(app: MsalApplication): Promise<AccountInfo | null> {
+  /** The homeAccountId this account signed in with, kept until Sign Out. */
+  private keptAccount(): Promise<string | undefined> {
+    return this.ports.secrets.get(keptAccountKey(this.settings.accountId));
+  }
+
+  private async findAccount(app: MsalApplication, kept?: string): Promise<AccountInfo | null> {
     const cache = app.getTokenCache();
-    const kept = await this.ports.secrets.get(keptAccountKey(this.settings.accountId));
+    kept ??= await this.keptAccount();
     if (kept) return cache.getAccountByHomeId(kept);
     const address = this.settings.address.toLowerCase();
     return (await cache.getAllAccounts()).find((a) => a.username.toLowerCase() === address) ?? null;

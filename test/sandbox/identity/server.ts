@@ -91,6 +91,7 @@ const ROUTES: Route[] = [
       context.counts.add('token', grantType);
       const fault = context.faults.take('token', grantType, form.get('client_id') ?? undefined);
       if (fault) throw fault;
+      await context.tokenRepliesHeld;
       const tokens = issueTokens(context, {
         form,
         authorization: headerValue(exchange.request, 'authorization'),
