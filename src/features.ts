@@ -92,10 +92,10 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
     copyAdminSetupCommands: (arg?: AccountArgument) => copyAdminCommandsCommand(accounts, arg),
     sendDocument: (scope: SendScope, uri?: vscode.Uri) =>
       sendDocumentCommand({ ...accounts, memento: context.globalState, originals: originalMarks(settings, mail) }, scope, uri),
-    /** Logs the IMAP sessions out and stops the message body encoder's thread. */
+    /** Logs the IMAP sessions out and stops the message body renderer's thread. */
     async deactivate(): Promise<void> {
       await sessions.closeAll();
-      await loadedCore()?.stopBodyEncoder();
+      await loadedCore()?.stopBodyRenderer();
     },
   };
 }

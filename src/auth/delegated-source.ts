@@ -10,7 +10,7 @@ import { AccountInfo, AuthenticationResult, ConfidentialClientApplication, Publi
 import { ExplainedError } from '../errors';
 import { needsSignIn, signInRequired } from './explain';
 import { DEFAULT_INTERACTION_TIMEOUT_MS, withinLimits } from './interaction';
-import { MsalPlumbing, TokenSourceOptions } from './msal-config';
+import { AccountMsalConfig, TokenSourceOptions } from './msal-config';
 import type { AuthPorts } from './ports';
 import { AccountScopes } from './scopes';
 import type { AccessToken, AuthMode, AuthSettings, TokenRequest, TokenSource } from './token-source';
@@ -54,7 +54,7 @@ export function accessTokenOf(result: AuthenticationResult, user: string): Acces
 
 export class DelegatedTokenSource implements TokenSource {
   private readonly scopes: AccountScopes;
-  private parts: Promise<DelegatedParts & { plumbing: MsalPlumbing }> | undefined;
+  private parts: Promise<DelegatedParts & { msalConfig: AccountMsalConfig }> | undefined;
   /** getToken calls one after another: two protocols must not open two sign-ins at once. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -63,7 +63,7 @@ export class DelegatedTokenSource implements TokenSource {
     private readonly settings: AuthSettings,
     private readonly ports: AuthPorts,
     private readonly options: TokenSourceOptions,
-    private readonly build: (plumbing: MsalPlumbing) => Promise<DelegatedParts> | DelegatedParts,
+    private readonly build: (msalConfig: AccountMsalConfig) => Promise<DelegatedParts> | DelegatedParts,
   ) {
     this.scopes = new AccountScopes(settings);
   }
@@ -111,15 +111,15 @@ export class DelegatedTokenSource implements TokenSource {
     try {
       return { app: (await this.ready()).app, release: () => undefined };
     } catch {
-      const plumbing = await MsalPlumbing.create(this.settings, this.ports, this.options);
-      return { app: new PublicClientApplication(plumbing.configuration()), release: () => plumbing.cache.dispose() };
+      const msalConfig = await AccountMsalConfig.create(this.settings, this.ports, this.options);
+      return { app: new PublicClientApplication(msalConfig.configuration()), release: () => msalConfig.cache.dispose() };
     }
   }
 
-  private ready(): Promise<DelegatedParts & { plumbing: MsalPlumbing }> {
+  private ready(): Promise<DelegatedParts & { msalConfig: AccountMsalConfig }> {
     this.parts ??= (async () => {
-      const plumbing = await MsalPlumbing.create(this.settings, this.ports, this.options);
-      return { plumbing, ...await this.build(plumbing) };
+      const msalConfig = await AccountMsalConfig.create(this.settings, this.ports, this.options);
+      return { msalConfig, ...await this.build(msalConfig) };
     })();
     this.parts.catch(() => {
       this.parts = undefined;
@@ -128,8 +128,8 @@ export class DelegatedTokenSource implements TokenSource {
   }
 
   private async acquire(request: TokenRequest): Promise<AccessToken> {
-    const { plumbing, app, flow } = await this.ready();
-    plumbing.network.reset();
+    const { msalConfig, app, flow } = await this.ready();
+    msalConfig.network.reset();
     const scopes = this.scopes.forProtocol(request.protocol);
     const log = this.ports.log;
     let silentFailure: unknown;
@@ -147,14 +147,14 @@ export class DelegatedTokenSource implements TokenSource {
         return accessTokenOf(result, result.account?.username || account.username);
       }
     } catch (err) {
-      if (!needsSignIn(err, plumbing.explainContext().network)) throw plumbing.explain(err, scopes);
+      if (!needsSignIn(err, msalConfig.explainContext().network)) throw msalConfig.explain(err, scopes);
       silentFailure = err;
-      log.info(`${this.settings.accountId}: silent ${request.protocol} token failed: ${plumbing.explain(err, scopes).detail ?? ''}`);
+      log.info(`${this.settings.accountId}: silent ${request.protocol} token failed: ${msalConfig.explain(err, scopes).detail ?? ''}`);
     }
-    if (!request.interactive) throw silentFailure ? plumbing.explain(silentFailure, scopes) : signInRequired(this.mode);
+    if (!request.interactive) throw silentFailure ? msalConfig.explain(silentFailure, scopes) : signInRequired(this.mode);
     const consent = this.scopes.consent(request.protocol);
     log.info(`${this.settings.accountId}: signing in with ${flow.what} for ${consent.join(' ')}`);
-    plumbing.network.reset();
+    msalConfig.network.reset();
     let result: AuthenticationResult;
     try {
       result = await withinLimits(
@@ -162,7 +162,7 @@ export class DelegatedTokenSource implements TokenSource {
         (signal) => flow.signIn(consent, signal),
       );
     } catch (err) {
-      throw plumbing.explain(err, consent);
+      throw msalConfig.explain(err, consent);
     }
     if (result.account) await this.ports.secrets.store(keptAccountKey(this.settings.accountId), result.account.homeAccountId);
     log.info(`${this.settings.accountId}: signed in as ${result.account?.username ?? '(no account)'}`);

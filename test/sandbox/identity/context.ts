@@ -5,7 +5,7 @@
 import { SandboxCertificates } from '../certificates';
 import { FaultQueue } from './faults';
 import { GrantStore } from './grants';
-import { SigningKey } from './signingKey';
+import { SigningKey } from './signing-key';
 import { TokenMinter } from './tokens';
 
 export interface Settings {

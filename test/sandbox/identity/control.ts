@@ -9,10 +9,10 @@ import { appByKey, findApp, findUser } from '../directory';
 import { DEFAULT_SETTINGS, PlatformContext } from './context';
 import { EntraError, errorBody } from './errors';
 import { Fault } from './faults';
-import { approveDeviceCode, declineDeviceCode } from './flows/deviceCode';
+import { approveDeviceCode, declineDeviceCode } from './flows/device-code';
 import { JwtClaims, JwtHeader } from './jwt';
 import { EXCHANGE } from './resources';
-import { foreignKey } from './signingKey';
+import { foreignKey } from './signing-key';
 
 export interface DeviceCodeSummary {
   userCode: string;
