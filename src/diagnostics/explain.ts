@@ -13,7 +13,8 @@ import {
   appIdOf, checkClaimsFit, signedInUser, ClaimWarning, ClaimWarningCode, DecodedToken, describeAudience, isAppOnly,
   PERSONAL_ACCOUNTS_TENANT_ID, PROTOCOL_PERMISSIONS,
 } from './claims';
-import { describeError, errorCode, ProbeError, ProbeFailureKind, socketFailureKind } from './probes/probe-error';
+import { describeError, errorCode, socketFailureOf } from '../socket-failure';
+import { ProbeError, ProbeFailureKind } from './probes/probe-error';
 
 export type DiagnosedStep = 'token' | 'connect' | 'authenticate' | 'disconnect';
 
@@ -117,8 +118,7 @@ function connectKind(error: unknown): ProbeFailureKind | 'other' {
       default: return 'other';
     }
   }
-  if (errorCode(error)) return socketFailureKind(error, false);
-  return 'other';
+  return socketFailureOf(error)?.kind ?? 'other';
 }
 
 function rootCode(error: unknown): string | undefined {

@@ -4,6 +4,8 @@
  * about it, and the `explain…` functions tell the user what happened as an ExplainedError.
  */
 import { ExplainedError } from '../../errors';
+import { kindOfCode } from '../../socket-failure';
+import { SocketFailure } from '../net/connect';
 import { MailServer } from '../server';
 
 export const address = (server: MailServer) => `${server.host}:${server.port}`;
@@ -53,18 +55,16 @@ export type FailureKind =
   | { kind: 'unreachable'; reason: string }
   | { kind: 'tls-untrusted'; reason: string }
   | { kind: 'tls-hostname'; reason: string }
+  /** TLS could not be agreed (a TLS setting on a plain port, or the reverse, or after STARTTLS). */
+  | { kind: 'tls-failed'; reason: string }
   | { kind: 'other'; reason: string };
 
 const THROTTLED = /Request is throttled.*Backoff Time[:=\s]+(\d+)/i;
 const TOKEN_EXPIRED = /AccessTokenExpired|token (has )?expired/i;
 const NOT_CONNECTED = /User is authenticated but not connected/i;
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT']);
-const LOST = new Set(['NoConnection', 'EConnectionClosed', 'ECONNRESET', 'EPIPE', 'ETIMEOUT', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
-const UNTRUSTED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_SIGNATURE_FAILURE', 'INVALID_CA',
-]);
+/** imapflow's own codes; Node's socket and TLS codes are read by the one table (src/socket-failure.ts). */
+const IMAPFLOW_UNREACHABLE = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT']);
+const IMAPFLOW_LOST = new Set(['NoConnection', 'EConnectionClosed', 'ETIMEOUT', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
 
 interface ErrorFields {
   code?: unknown;
@@ -99,10 +99,11 @@ export function classifyFailure(error: unknown): FailureKind {
   if (code === 'ETHROTTLE' || backoff !== undefined) return { kind: 'throttled', backoffMs: backoff ?? 1000 };
   if (NOT_CONNECTED.test(text) || NOT_CONNECTED.test(causeText(e))) return { kind: 'mailbox-not-connected', reason: text };
   if (e.authenticationFailed === true) return { kind: 'auth-refused', reason: text };
-  if (UNTRUSTED.has(code)) return { kind: 'tls-untrusted', reason: `${code}: ${text}` };
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return { kind: 'tls-hostname', reason: text };
-  if (UNREACHABLE.has(code)) return { kind: 'unreachable', reason: `${code}: ${text}` };
-  if (LOST.has(code) || error instanceof ConnectionLostError) {
+  const socket = error instanceof SocketFailure ? error.kind : kindOfCode(code);
+  const coded = code ? `${code}: ${text}` : text;
+  if (socket === 'tls-untrusted' || socket === 'tls-hostname' || socket === 'tls-failed') return { kind: socket, reason: coded };
+  if (socket === 'unreachable' || IMAPFLOW_UNREACHABLE.has(code)) return { kind: 'unreachable', reason: coded };
+  if (socket === 'connection-dropped' || socket === 'timeout' || IMAPFLOW_LOST.has(code) || error instanceof ConnectionLostError) {
     return { kind: 'connection-lost', tokenExpired: TOKEN_EXPIRED.test(text), reason: text || code };
   }
   // imapflow wraps socket errors of the TLS handshake; look one level down.
@@ -135,6 +136,10 @@ export function explainFailure(server: MailServer, step: string, error: unknown)
       return new ExplainedError(`The certificate of ${where} is not issued for ${server.host}.`,
         "Use the host name the certificate names (Exchange Online: outlook.office365.com) in the account's settings.",
         { ...options, code: 'tls-hostname', actions: ['openSettings'] });
+    case 'tls-failed':
+      return new ExplainedError(`The secure connection to ${where} failed.`,
+        `${CHECK_SETTINGS} Port 993 expects TLS from the start, port 143 expects STARTTLS.`,
+        { ...options, code: 'tls-failed', actions: ['openSettings', 'showLog'] });
     case 'auth-refused':
       return new ExplainedError(`${capitalize(where)} refused the OAuth2 sign-in, also with a new token.`,
         'Sign in again. If it keeps failing, check that the app registration has the IMAP.AccessAsUser.All permission '
