@@ -4,6 +4,7 @@
  */
 import { ErrorAction, ExplainedError } from '../../errors';
 import { kindOfCode } from '../../socket-failure';
+import { explainSmtpAuthDisabled, SMTP_AUTH_DISABLED } from '../exchange-replies';
 import { MailServer } from '../server';
 import { RefusedRecipient } from './dialogue';
 
@@ -32,7 +33,6 @@ export interface SendContext {
   sizeBytes?: number;
 }
 
-const SMTP_AUTH_DISABLED = /5\.7\.139/;
 const TOKEN_REFUSED = /^535\b|5\.7\.(3|8)\b|authentication (unsuccessful|failed)/i;
 const SEND_AS = /SendAsDenied|5\.2\.252|not owned by user|not allowed to send as/i;
 const TOO_LARGE = /^552\b|5\.3\.4|message size exceeds|too large|size larger than allowed/i;
@@ -50,29 +50,6 @@ function explained(message: string, fix: string, code: string, failure: SmtpFail
 
 function firstLine(reply: string): string {
   return reply.split(/\r?\n/)[0].trim();
-}
-
-function explainAuthDisabled(reply: string, failure: SmtpFailure, context: SendContext): ExplainedError {
-  const enableMailbox = `Set-CASMailbox -Identity ${context.user} -SmtpClientAuthenticationDisabled $false`;
-  const enableTenant = 'Set-TransportConfig -SmtpClientAuthenticationDisabled $false';
-  if (/disabled for the Mailbox/i.test(reply)) {
-    return explained(`SMTP AUTH is turned off for the mailbox ${context.user} (${firstLine(reply)}).`,
-      `An Exchange admin turns it on for this mailbox in Exchange Online PowerShell: ${enableMailbox}`,
-      'smtp-auth-disabled-mailbox', failure);
-  }
-  if (/disabled for the Tenant/i.test(reply)) {
-    return explained(`SMTP AUTH is turned off for the whole organization (${firstLine(reply)}).`,
-      `An Exchange admin turns it on in Exchange Online PowerShell, for the organization: ${enableTenant} — or only for this mailbox: ${enableMailbox}`,
-      'smtp-auth-disabled-tenant', failure);
-  }
-  if (/security defaults/i.test(reply)) {
-    return explained(`The organization's security defaults block SMTP AUTH for ${context.user} (${firstLine(reply)}).`,
-      'Security defaults in Entra ID block SMTP AUTH even with OAuth2; an admin replaces them with Conditional Access policies that allow it, or the mailbox sends another way.',
-      'smtp-auth-blocked', failure);
-  }
-  return explained(`Exchange refused SMTP AUTH for ${context.user} by policy (${firstLine(reply)}).`,
-    `An admin checks the sign-in logs in Entra ID (Conditional Access) and that SMTP AUTH is on for the mailbox: ${enableMailbox}`,
-    'smtp-auth-blocked', failure);
 }
 
 function explainRecipient(refused: RefusedRecipient, failure: SmtpFailure): ExplainedError {
@@ -98,7 +75,10 @@ export function explainSmtpFailure(failure: SmtpFailure, context: SendContext): 
   const refused = failure.refusedRecipients?.[0];
   if (refused) return explainRecipient(refused, failure);
 
-  if (SMTP_AUTH_DISABLED.test(reply)) return explainAuthDisabled(reply, failure, context);
+  if (SMTP_AUTH_DISABLED.test(reply)) {
+    const { message, fix, code, actions } = explainSmtpAuthDisabled(reply, context.user);
+    return explained(message, fix, code, failure, actions);
+  }
   if (failure.code === 'EAUTH' || (failure.command?.startsWith('AUTH') && TOKEN_REFUSED.test(reply))) {
     const renewed = failure.tokenRenewed ? ', also after renewing it once' : '';
     return explained(`The SMTP server refused the sign-in token for ${context.user}${reply ? ` (${firstLine(reply)})` : ''}${renewed}. Nothing was sent.`,
