@@ -35,9 +35,11 @@ export class SnapshotStore {
     return join(this.folder, snapshotFileName(mailboxId));
   }
 
-  /** The mailbox's snapshot, if there is a usable one from `server` (`host:port`). */
+  /**
+   * The mailbox's snapshot, if there is a usable one from `server` (`host:port`). It does not wait
+   * for writes (a file is replaced whole), so a snapshot being made may read the last one.
+   */
   async read(mailboxId: string, server: string): Promise<MailboxSnapshot | undefined> {
-    await this.queues.get(mailboxId);
     const file = this.fileOf(mailboxId);
     let text: string;
     try {
@@ -135,6 +137,6 @@ export class SnapshotStore {
 
   private async drop(mailboxId: string, reason: unknown): Promise<void> {
     this.options.onError?.(`mailbox cache of ${mailboxId} ignored and removed: ${reason instanceof Error ? reason.message : String(reason)}`);
-    await this.enqueue(mailboxId, () => rm(this.fileOf(mailboxId), { force: true }));
+    await rm(this.fileOf(mailboxId), { force: true }).catch(() => undefined);
   }
 }

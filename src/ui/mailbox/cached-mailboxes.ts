@@ -32,6 +32,7 @@ function serverOf(account: Account): string | undefined {
  */
 export class CachedMailboxes implements vscode.Disposable {
   private readonly store: SnapshotStore;
+  /** By mailbox id and server: each read once. */
   private readonly snapshots = new Map<string, Promise<MailboxSnapshot | undefined>>();
   private readonly subscriptions: vscode.Disposable[];
 
@@ -65,10 +66,11 @@ export class CachedMailboxes implements vscode.Disposable {
   snapshot(account: Account): Promise<MailboxSnapshot | undefined> {
     const server = serverOf(account);
     if (!enabled() || !server) return Promise.resolve(undefined);
-    let read = this.snapshots.get(account.id);
+    const key = `${account.id}\n${server}`;
+    let read = this.snapshots.get(key);
     if (!read) {
       read = this.store.read(account.id, server);
-      this.snapshots.set(account.id, read);
+      this.snapshots.set(key, read);
     }
     return read;
   }
@@ -90,7 +92,10 @@ export class CachedMailboxes implements vscode.Disposable {
 
   /** Removes the mailboxes' snapshots; this window shows them no more. */
   async forget(mailboxes: readonly Account[]): Promise<void> {
-    for (const mailbox of mailboxes) this.snapshots.set(mailbox.id, Promise.resolve(undefined));
+    for (const mailbox of mailboxes) {
+      const server = serverOf(mailbox);
+      if (server) this.snapshots.set(`${mailbox.id}\n${server}`, Promise.resolve(undefined));
+    }
     await this.store.remove(mailboxes.map((m) => m.id));
   }
 

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
 import { ExplainedError } from '../../errors';
-import { FolderTree, type Folder } from '../../mail/imap/folder-model';
+import type { Folder, FolderTree } from '../../mail/imap/folder-model';
 import type { MessageDocument } from '../../mail/imap/message-document';
-import { PAGE_SIZE, type MessageSummary, type PageCursor } from '../../mail/imap/message-page';
-import type { CachedPage, MailboxSnapshot } from '../../mail/cache/mailbox-snapshot';
+import type { MessageSummary, PageCursor } from '../../mail/imap/message-page';
 import type { SearchQuery } from '../../mail/imap/search-query';
 import type { ImapSession } from '../../mail/imap/session';
 import { isInbox } from '../../mail/imap/folder-model';
@@ -13,16 +12,11 @@ import { loadCore } from '../bundle-loader';
 import { asExplained } from '../show-error';
 import type { AccountSessions } from './account-sessions';
 import type { CachedMailboxes } from './cached-mailboxes';
+import { CachedView, type CacheState, type ShownFolders } from './cached-view';
 import { MailboxSearch } from './mailbox-search';
 
 /** An account's folders, or why they could not be listed. */
 export type FolderListing = { folders: FolderTree; error?: undefined } | { folders?: undefined; error: ExplainedError };
-
-/**
- * The folders the view shows: the server's listing, or until it answers in this window, the
- * mailbox cache's (`cachedAt` says when it was saved), with `error` if the server then failed.
- */
-export type ShownFolders = (FolderListing & { cachedAt?: undefined }) | { folders: FolderTree; cachedAt: Date; error?: ExplainedError };
 
 /** What a folder shows under it: the pages read so far, newest first. */
 export interface FolderMessages {
@@ -70,21 +64,6 @@ interface FolderState extends FolderMessages {
   error?: ExplainedError;
   moreError?: ExplainedError;
   loadingMore?: Promise<void>;
-}
-
-/** How the cache shows status to the view: when the snapshot was saved, and whether updating it failed. */
-export interface CacheState {
-  savedAt: Date;
-  failed: boolean;
-}
-
-/** An account shown from the mailbox cache in this window, until the server's listing replaces it. */
-interface CachedShowing {
-  readonly snapshot: MailboxSnapshot;
-  readonly tree: FolderTree;
-  /** The listing asked for once the cached rows went out. */
-  update?: Promise<void>;
-  failure?: ExplainedError;
 }
 
 /** What is known of one account's mailbox for as long as its session lives. */
@@ -145,53 +124,46 @@ export class MailboxModel implements vscode.Disposable {
   /** The Inbox watch counted the account's unread Inbox mail; `previous` is undefined the first time. */
   readonly onDidCountInbox = this.inboxCounted.event;
   private readonly subscriptions: vscode.Disposable[];
-  /** Accounts the server listed in this window: the cache is not shown for them any more. */
-  private readonly listedHere = new Set<string>();
-  private readonly fromCache = new Map<string, CachedShowing>();
+  private readonly cached?: CachedView;
 
-  /** With `cache`, a new window shows what it kept until the server answers, and the cache follows what the server says. */
-  constructor(private readonly sessions: AccountSessions, private readonly cache?: CachedMailboxes) {
+  /** With `cache`, a new window shows what it kept until the server answers, and the cache follows what the server says (./cached-view). */
+  constructor(private readonly sessions: AccountSessions, cache?: CachedMailboxes) {
+    this.cached = cache && new CachedView(cache, this, (accountId) => this.changed.fire({ accountId }));
     this.subscriptions = [
       sessions.onDidClose((id) => {
         if (this.forget(id)) this.changed.fire({ accountId: id });
       }),
       sessions.onDidSignIn((id) => void this.forgetFailures(id)),
-      this.changed.event((change) => this.saveSoon(change?.accountId)),
+      this.changed.event((change) => this.cached?.save(change?.accountId)),
     ];
   }
 
-  /**
-   * The folders the view shows. In a window that has not listed the account yet, the cached
-   * ones (when the cache has the mailbox) at once, the listing asked for after them and shown
-   * when it comes; from then on, the listing.
-   */
-  async shownFolders(account: Account): Promise<ShownFolders> {
-    const showing = await this.cachedShowing(account);
-    if (!showing) {
-      const listing = await this.folders(account);
-      if (listing.folders && !this.listedHere.has(account.id)) {
-        this.listedHere.add(account.id);
-        this.saveSoon(account.id);
-      }
-      return listing;
-    }
-    showing.update ??= this.updateFromServer(account, showing);
-    return { folders: showing.tree, cachedAt: new Date(showing.snapshot.savedAt), error: showing.failure };
+  /** The folders the view shows: the listing, or in a new window the cached ones until the server answers. */
+  shownFolders(account: Account): Promise<ShownFolders> {
+    return this.cached ? this.cached.folders(account) : this.folders(account);
   }
 
-  /** A folder's messages as the view shows them: the cached first page while the account is shown from the cache, else `messages`. */
-  async shownMessages(account: Account, folder: string): Promise<FolderMessages> {
-    const cached = this.fromCache.get(account.id)?.snapshot.pages.get(folder);
-    if (cached) return { messages: cached.messages, total: cached.total, moreAvailable: false };
-    const page = await this.messages(account, folder);
-    if (!page.error) this.saveSoon(account.id);
-    return page;
+  /** A folder's messages as the view shows them: the cached first page while the account is shown from the cache. */
+  shownMessages(account: Account, folder: string): Promise<FolderMessages> {
+    return this.cached ? this.cached.messages(account, folder) : this.messages(account, folder);
   }
 
-  /** Whether the view shows the account from the cache (see `shownFolders`). */
+  /** Whether the view shows the account from the cache, and how that stands. */
   async cacheState(account: Account): Promise<CacheState | undefined> {
-    const showing = await this.cachedShowing(account);
-    return showing && { savedAt: new Date(showing.snapshot.savedAt), failed: showing.failure !== undefined };
+    return this.cached?.state(account);
+  }
+
+  /** The account's listing and the first pages its session read (for the mailbox cache); undefined while it has listed nothing. */
+  async readSoFar(accountId: string): Promise<{ tree: FolderTree; pages: Map<string, FolderMessages> } | undefined> {
+    const mailbox = this.mailboxes.get(accountId);
+    const tree = (await mailbox?.listing)?.folders;
+    if (!mailbox || !tree || this.mailboxes.get(accountId) !== mailbox) return undefined;
+    const pages = new Map<string, FolderMessages>();
+    for (const [path, pending] of [...mailbox.pages]) {
+      const state = await pending;
+      if (!state.error) pages.set(path, state);
+    }
+    return { tree, pages };
   }
 
   /** The account's folders, listed once per session (or refresh). */
@@ -394,7 +366,7 @@ export class MailboxModel implements vscode.Disposable {
 
   /** Lists everything again: every account, or one. */
   refresh(accountId?: string): void {
-    for (const [id, showing] of this.fromCache) if (!accountId || id === accountId) this.updateAgain(showing);
+    this.cached?.askAgain(accountId);
     for (const [id, mailbox] of this.mailboxes) {
       if (accountId && id !== accountId) continue;
       mailbox.listing = undefined;
@@ -460,8 +432,7 @@ export class MailboxModel implements vscode.Disposable {
 
   /** After a sign-in, what failed is read again on next use; what is under way or was read stays. */
   private async forgetFailures(accountId: string): Promise<void> {
-    const showing = this.fromCache.get(accountId);
-    if (showing?.failure) this.updateAgain(showing);
+    this.cached?.askAgain(accountId);
     const mailbox = this.mailboxes.get(accountId);
     if (!mailbox) return;
     const listing = mailbox.listing;
@@ -490,76 +461,11 @@ export class MailboxModel implements vscode.Disposable {
     return mailbox;
   }
 
-  /** The cached view of an account the server has not listed yet in this window, if the cache has it. */
-  private async cachedShowing(account: Account): Promise<CachedShowing | undefined> {
-    if (!this.cache || this.listedHere.has(account.id)) return undefined;
-    const known = this.fromCache.get(account.id);
-    if (known) return known;
-    const snapshot = await this.cache.snapshot(account);
-    if (!snapshot || this.listedHere.has(account.id)) return undefined;
-    const showing = this.fromCache.get(account.id) ?? { snapshot, tree: new FolderTree(snapshot.folders) };
-    this.fromCache.set(account.id, showing);
-    return showing;
-  }
-
-  /**
-   * The server's folders in place of the cached ones; if it fails, the cached ones stay with the
-   * error. It starts after the cached rows were handed to the view: opening the session loads the
-   * IMAP code, which takes longer than showing them.
-   */
-  private async updateFromServer(account: Account, showing: CachedShowing): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    const listing = await this.folders(account);
-    if (this.fromCache.get(account.id) !== showing) return;
-    if (listing.folders) {
-      this.listedHere.add(account.id);
-      this.fromCache.delete(account.id);
-    } else {
-      showing.failure = listing.error;
-    }
-    this.changed.fire({ accountId: account.id });
-  }
-
-  /** Retry, Refresh or a sign-in: the cached view asks the server again on its next showing. */
-  private updateAgain(showing: CachedShowing): void {
-    showing.update = undefined;
-    showing.failure = undefined;
-  }
-
-  /** Saves what the server said of the account (or of every account) to the cache, soon. */
-  private saveSoon(accountId?: string): void {
-    if (!this.cache) return;
-    for (const [id, mailbox] of this.mailboxes) {
-      if ((accountId && id !== accountId) || !this.listedHere.has(id)) continue;
-      this.cache.save(mailbox.account, () => this.snapshotOf(mailbox));
-    }
-  }
-
-  /** The account's folders with their counts as shown now, and the first page of each folder read (or kept from before). */
-  private async snapshotOf(mailbox: AccountMailbox): Promise<Omit<MailboxSnapshot, 'server'> | undefined> {
-    const { account } = mailbox;
-    const tree = (await mailbox.listing)?.folders;
-    if (!tree || this.mailboxes.get(account.id) !== mailbox) return undefined;
-    const folders = tree.listed.map((listed) => {
-      const folder = tree.get(listed.path);
-      const counts = folder?.openable ? this.countsOf(account.id, folder) : {};
-      return { ...listed, unread: counts.unread ?? listed.unread, total: counts.total ?? listed.total };
-    });
-    const pages = new Map<string, CachedPage>();
-    for (const [path, page] of (await this.cache?.snapshot(account))?.pages ?? []) if (tree.get(path)?.openable) pages.set(path, page);
-    const savedAt = Date.now();
-    for (const [path, pending] of [...mailbox.pages]) {
-      const state = await pending;
-      if (!state.error) pages.set(path, { total: state.total, messages: state.messages.slice(0, PAGE_SIZE), savedAt });
-    }
-    return { mailbox: account.id, savedAt, folders, pages };
-  }
-
   private forget(accountId: string): boolean {
     const mailbox = this.mailboxes.get(accountId);
     if (!mailbox) return false;
     this.mailboxes.delete(accountId);
-    this.fromCache.delete(accountId);
+    this.cached?.forget(accountId);
     mailbox.watch?.dispose();
     if (mailbox.inboxUnread !== undefined) this.inboxChanged.fire();
     return true;

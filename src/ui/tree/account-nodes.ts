@@ -4,7 +4,7 @@ import { describeProblem } from '../../accounts/account';
 import { AUTH_MODE_CHOICES } from '../../accounts/auth-modes';
 import { PRESETS } from '../../accounts/presets';
 import { PROTOCOL_NAMES } from '../../mail/server';
-import type { CacheState } from '../mailbox/mailbox-model';
+import type { CacheState } from '../mailbox/cached-view';
 
 export type AccountState = 'signedIn' | 'signedOut' | 'invalid';
 

@@ -127,6 +127,16 @@ describe('The mailbox cache', () => {
     assert.equal((await store.read(ALICE, SERVER))!.pages.get('INBOX')!.messages.length, 3);
   });
 
+  it('a snapshot being made may read the last one (what it keeps of folders not read since)', async () => {
+    await save(snapshot([['Archive', 2]]));
+    store.schedule(ALICE, async () => {
+      const last = await store.read(ALICE, SERVER);
+      return { ...snapshot(), pages: new Map([...last!.pages, ...snapshot().pages]) };
+    });
+    await store.flush();
+    assert.deepEqual([...(await store.read(ALICE, SERVER))!.pages.keys()].sort(), ['Archive', 'INBOX']);
+  });
+
   it('a removal cancels a save scheduled before it, and retain keeps only the mailboxes named', async () => {
     await save(snapshot());
     await save({ ...snapshot(), mailbox: 'bob@contoso.test' });
