@@ -18,8 +18,10 @@ const STATE_TEXT: Record<AccountState, string> = { signedIn: 'signed in', signed
  */
 export class AccountNode {
   readonly kind = 'account';
-  /** `showsMail`: the view lists the account's folders (or why not) under it. */
-  /** `cached`: what is under it comes from the mailbox cache (see MailboxModel.shownFolders). */
+  /**
+   * `showsMail`: the view lists the account's folders (or why not) under it; `cached`: they come
+   * from the mailbox cache (../mailbox/cached-view).
+   */
   constructor(readonly entry: AccountEntry, readonly state: AccountState, readonly showsMail = false, readonly cached?: CacheState) {}
 
   get account(): Account | undefined {
