@@ -51,7 +51,7 @@ if (wanted('send')) {
   results.push(...await benchSend({ runs: RUNS }));
 }
 for (const [name, file, run] of [['move', 'move.js', 'benchMove'], ['search', 'search.js', 'benchSearch'], ['reply', 'reply.js', 'benchReply']]) {
-  if (wanted(name)) results.push(...await (await import(join(root, 'out', 'test', 'bench', file)))[run]({ runs: RUNS }));
+  if (wanted(name)) results.push(...await (await import(join(root, 'out', 'test', 'bench', file)))[run]({ runs: Math.max(RUNS, 15) }));
 }
 if (wanted('linear')) {
   const { benchLinearTime } = await import(join(root, 'out', 'test', 'bench', 'linear-time.js'));

@@ -101,8 +101,9 @@ export function copyUids(lines: readonly string[]): Map<number, number> {
 export type Measured = Pick<MailboxBenchResult, 'value' | 'baseline' | 'ratio'> & { detail: RunsMeasured };
 
 /**
- * One warm-up of each, then `runs` rounds of product then baseline (`reset` after each, untimed,
- * so every run starts from the same state); the medians and their ratio.
+ * One warm-up of each, then `runs` rounds of both, the product first in every other round
+ * (`reset` after each run, untimed, so every run starts from the same state); the medians and
+ * their ratio.
  */
 export async function alternate(runs: number, product: () => Promise<number>, baseline: () => Promise<number>,
   reset: () => Promise<void> = async () => undefined): Promise<Measured> {
@@ -113,10 +114,12 @@ export async function alternate(runs: number, product: () => Promise<number>, ba
   const samples: number[] = [];
   const baselineSamples: number[] = [];
   for (let i = 0; i < runs; i++) {
-    samples.push(await product());
-    await reset();
-    baselineSamples.push(await baseline());
-    await reset();
+    // Either order in turn: what one run leaves behind (garbage, caches) weighs on both alike.
+    for (const side of i % 2 ? ['baseline', 'product'] : ['product', 'baseline']) {
+      if (side === 'product') samples.push(await product());
+      else baselineSamples.push(await baseline());
+      await reset();
+    }
   }
   const value = median(samples);
   const base = median(baselineSamples);
