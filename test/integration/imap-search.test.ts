@@ -113,11 +113,25 @@ describe('Search Mailbox (exchange profile)', function () {
   });
 
   it('in the 5,000 Notifications, the first page of 1,000 matches costs UID SEARCH and one FETCH of its 50 rows, newest first', async () => {
+    await session.summaries(BULK_FOLDER, [1]);
     const from = log.commands().length;
     const search = await MailboxSearch.run(session, query('subject:failed'), [BULK_FOLDER], BULK_FOLDER);
     const sent = log.commands().slice(from).map((c) => c.split(' ').slice(0, 2).join(' '));
     const builds = search.messages.map((m) => Number(/#(\d+)/.exec(m.subject)?.[1]));
-    assert.deepEqual([search.total, sent.filter((c) => c !== 'NOOP'), builds.length, builds[0]! > builds[49]!], [1000, ['UID SEARCH', 'UID FETCH'], 50, true]);
+    assert.deepEqual([search.total, sent, builds.length, builds[0]! > builds[49]!], [1000, ['NOOP', 'UID SEARCH', 'UID FETCH'], 50, true]);
+  });
+
+  it('a search in the folder the session has open finds mail another client delivered since (the NOOP before it tells of it)', async () => {
+    await session.summaries('INBOX', [1]);
+    const delivered = await elsewhere((client) => client.append('INBOX', `From: Dana Whitfield <dana@fabrikam.test>\r\nTo: ${ALICE}\r\nSubject: Kiosk rollout\r\n\r\nHi.\r\n`, []));
+    try {
+      assert.deepEqual(await found('INBOX', 'subject:kiosk'), ['Kiosk rollout']);
+    } finally {
+      await elsewhere(async (client) => {
+        await client.mailboxOpen('INBOX');
+        if (delivered) await client.messageDelete(String(delivered.uid), { uid: true });
+      });
+    }
   });
 
   it('searched across folders, the matches carry their arrival dates and merge newest first', async () => {
