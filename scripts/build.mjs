@@ -4,7 +4,7 @@
 // features: commands, the view's tree, message tabs, the status bar), which the first command or
 // the view's first render loads, dist/core.js (MSAL, IMAP, SMTP, POP3, parsing), which the first
 // use that needs it loads (both through src/ui/bundle-loader.ts), and dist/body-worker.js, the
-// thread that encodes message bodies and renders Markdown (src/mail/compose/body-encoder.ts starts it).
+// thread that renders the HTML part of Markdown messages (src/mail/compose/body-renderer.ts starts it).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -17,7 +17,7 @@ export { tokenReport } from './diagnostics/token-report';
 export { checkPop3Mailbox } from './mail/pop3';
 export {
   composeFromDocument, createDraft, formatAddress, forwardDraft, newMessageDraft, parseAddressList, parseOriginalReference, readAttachmentFiles,
-  replyDraft, stopBodyEncoder, validateSender,
+  replyDraft, stopBodyRenderer, validateSender,
 } from './mail/compose';
 export { sendMessage, shouldAppendSentCopy } from './mail/smtp';
 export { ImapSession } from './mail/imap/session';

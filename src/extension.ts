@@ -123,7 +123,7 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
   };
 }
 
-/** Ends what the features started (IMAP sessions, the body encoder's thread); every disposable is registered on the context. */
+/** Ends what the features started (IMAP sessions, the body renderer's thread); every disposable is registered on the context. */
 export async function deactivate(): Promise<void> {
   await features?.deactivate();
   features = undefined;

@@ -23,6 +23,7 @@ import type { ProtocolArgument } from './ui/diagnostics/pick-protocol';
 import { testConnectionCommand } from './ui/diagnostics/test-connection';
 import { showTokenDetailsCommand } from './ui/diagnostics/token-details';
 import { AccountSessions } from './ui/mailbox/account-sessions';
+import { CachedMailboxes } from './ui/mailbox/cached-mailboxes';
 import { copyFolderName, loadMore, markSeen, MailboxCommandContext, refresh, retry, signInFromTree } from './ui/mailbox/mailbox-commands';
 import { MailboxModel } from './ui/mailbox/mailbox-model';
 import { openMessage, saveAttachment, SaveAttachmentOptions } from './ui/mailbox/message-commands';
@@ -47,7 +48,8 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
   const signIns = new SignIns(createAuthPorts(context, log));
   const accounts: AccountCommandContext = { settings, signIns, secrets: context.secrets, log };
   const sessions = new AccountSessions(settings, signIns, log, context.secrets.onDidChange);
-  const mail = new MailboxModel(sessions);
+  const cache = new CachedMailboxes(context.globalStorageUri, settings, signIns, log);
+  const mail = new MailboxModel(sessions, cache);
   const mailbox: MailboxCommandContext = { settings, mail, log };
   const newMail = new NewMailNotifications(mail, log);
   const moves: MoveCommandContext = { ...mailbox, moved: (moved) => newMail.movedHere(moved) };
@@ -55,7 +57,7 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
   const tree = new MailboxesTree(settings, signIns, context.secrets.onDidChange, mail);
   const unreadStatus = new UnreadStatusBar(settings, mail);
   context.subscriptions.push(
-    settings, signIns, sessions, mail, tree, unreadStatus, newMail,
+    settings, signIns, sessions, cache, mail, tree, unreadStatus, newMail,
     settings.onDidChange(() => signIns.retain(settings.accounts().map((a) => a.id))),
     reportSettingsProblems(settings, log),
   );
@@ -92,10 +94,11 @@ export function startFeatures(context: vscode.ExtensionContext, log: vscode.LogO
     copyAdminSetupCommands: (arg?: AccountArgument) => copyAdminCommandsCommand(accounts, arg),
     sendDocument: (scope: SendScope, uri?: vscode.Uri) =>
       sendDocumentCommand({ ...accounts, memento: context.globalState, originals: originalMarks(settings, mail) }, scope, uri),
-    /** Logs the IMAP sessions out and stops the message body encoder's thread. */
+    /** Writes the mailbox cache, logs the IMAP sessions out and stops the message body renderer's thread. */
     async deactivate(): Promise<void> {
+      await cache.flush();
       await sessions.closeAll();
-      await loadedCore()?.stopBodyEncoder();
+      await loadedCore()?.stopBodyRenderer();
     },
   };
 }

@@ -1,6 +1,10 @@
 import type { Protocol, Security } from '../mail/server';
 
-/** The server presets an account starts from (DESIGN.md, "Accounts and authentication"). */
+/**
+ * The server presets an account starts from: Microsoft 365 and Outlook.com (Exchange Online's
+ * hosts, ports and default tenant), or Custom (every host, port, TLS mode and identity platform
+ * named in the account, for sovereign clouds and private servers).
+ */
 export type PresetId = 'microsoft365' | 'outlook' | 'custom';
 
 export interface ServerSetting {
@@ -21,7 +25,6 @@ export interface Preset {
 export const MICROSOFT_LOGIN = 'https://login.microsoftonline.com';
 /** Exchange Online's resource for delegated scopes (`…/IMAP.AccessAsUser.All`). */
 export const EXCHANGE_DELEGATED_RESOURCE = 'https://outlook.office.com';
-/** Exchange Online's resources for app-only `.default` scopes (the guide's web service section). */
 /**
  * App-only `.default` resources: Microsoft's page ("Authenticate an IMAP, POP or SMTP connection
  * using OAuth") asks for outlook.office365.com for all three protocols; MailKit's guide uses

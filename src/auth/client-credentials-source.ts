@@ -8,7 +8,7 @@ import { createPrivateKey } from 'node:crypto';
 import { ConfidentialClientApplication, Configuration } from '@azure/msal-node';
 import { ExplainedError } from '../errors';
 import { accessTokenOf } from './delegated-source';
-import { MsalPlumbing, TokenSourceOptions } from './msal-config';
+import { AccountMsalConfig, TokenSourceOptions } from './msal-config';
 import type { AuthPorts } from './ports';
 import { AccountScopes } from './scopes';
 import { AccessToken, AuthSettings, secretKeys, TokenRequest, TokenSource } from './token-source';
@@ -31,15 +31,15 @@ function pkcs8(pem: string): string {
 export class ClientCredentialsSource implements TokenSource {
   readonly mode = 'client-credentials' as const;
   private readonly scopes: AccountScopes;
-  private parts: Promise<{ plumbing: MsalPlumbing; app: ConfidentialClientApplication }> | undefined;
+  private parts: Promise<{ msalConfig: AccountMsalConfig; app: ConfidentialClientApplication }> | undefined;
 
   constructor(private readonly settings: AuthSettings, private readonly ports: AuthPorts, private readonly options: TokenSourceOptions) {
     this.scopes = new AccountScopes(settings);
   }
 
   async getToken(request: TokenRequest): Promise<AccessToken> {
-    const { plumbing, app } = await this.ready();
-    plumbing.network.reset();
+    const { msalConfig, app } = await this.ready();
+    msalConfig.network.reset();
     const scopes = this.scopes.forProtocol(request.protocol);
     try {
       const result = await app.acquireTokenByClientCredential({ scopes, skipCache: request.forceRefresh === true });
@@ -47,7 +47,7 @@ export class ClientCredentialsSource implements TokenSource {
       this.ports.log.debug(`${this.settings.accountId}: app-only ${request.protocol} token from ${result.fromCache ? 'the cache' : 'the identity platform'}`);
       return accessTokenOf(result, this.settings.address);
     } catch (err) {
-      throw plumbing.explain(err, scopes);
+      throw msalConfig.explain(err, scopes);
     }
   }
 
@@ -57,22 +57,22 @@ export class ClientCredentialsSource implements TokenSource {
 
   async signOut(): Promise<void> {
     if (this.parts) {
-      const { app, plumbing } = await this.parts;
+      const { app, msalConfig } = await this.parts;
       app.clearCache();
-      await plumbing.cache.clear();
+      await msalConfig.cache.clear();
     } else {
-      const plumbing = await MsalPlumbing.create(this.settings, this.ports, this.options);
-      await plumbing.cache.clear();
-      plumbing.cache.dispose();
+      const msalConfig = await AccountMsalConfig.create(this.settings, this.ports, this.options);
+      await msalConfig.cache.clear();
+      msalConfig.cache.dispose();
     }
     this.ports.log.info(`${this.settings.accountId}: app-only tokens forgotten`);
   }
 
-  private ready(): Promise<{ plumbing: MsalPlumbing; app: ConfidentialClientApplication }> {
+  private ready(): Promise<{ msalConfig: AccountMsalConfig; app: ConfidentialClientApplication }> {
     this.parts ??= (async () => {
       const credential = await this.credential();
-      const plumbing = await MsalPlumbing.create(this.settings, this.ports, this.options);
-      return { plumbing, app: new ConfidentialClientApplication(plumbing.configuration(credential)) };
+      const msalConfig = await AccountMsalConfig.create(this.settings, this.ports, this.options);
+      return { msalConfig, app: new ConfidentialClientApplication(msalConfig.configuration(credential)) };
     })();
     this.parts.catch(() => {
       this.parts = undefined;

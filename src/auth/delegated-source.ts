@@ -10,7 +10,7 @@ import { AccountInfo, AuthenticationResult, ConfidentialClientApplication, Publi
 import { ExplainedError } from '../errors';
 import { needsSignIn, signInRequired } from './explain';
 import { DEFAULT_INTERACTION_TIMEOUT_MS, withinLimits } from './interaction';
-import { MsalPlumbing, TokenSourceOptions } from './msal-config';
+import { AccountMsalConfig, TokenSourceOptions } from './msal-config';
 import type { AuthPorts } from './ports';
 import { AccountScopes } from './scopes';
 import type { AccessToken, AuthMode, AuthSettings, TokenRequest, TokenSource } from './token-source';
@@ -54,7 +54,7 @@ export function accessTokenOf(result: AuthenticationResult, user: string): Acces
 
 export class DelegatedTokenSource implements TokenSource {
   private readonly scopes: AccountScopes;
-  private parts: Promise<DelegatedParts & { plumbing: MsalPlumbing }> | undefined;
+  private parts: Promise<DelegatedParts & { msalConfig: AccountMsalConfig }> | undefined;
   /** getToken calls one after another: two protocols must not open two sign-ins at once. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -63,7 +63,7 @@ export class DelegatedTokenSource implements TokenSource {
     private readonly settings: AuthSettings,
     private readonly ports: AuthPorts,
     private readonly options: TokenSourceOptions,
-    private readonly build: (plumbing: MsalPlumbing) => Promise<DelegatedParts> | DelegatedParts,
+    private readonly build: (msalConfig: AccountMsalConfig) => Promise<DelegatedParts> | DelegatedParts,
   ) {
     this.scopes = new AccountScopes(settings);
   }
@@ -87,15 +87,19 @@ export class DelegatedTokenSource implements TokenSource {
     }
   }
 
+  /**
+   * Forgets the kept account first: a refresh under way (here or in another window) sees it gone
+   * when it ends and removes what it wrote, whether it ends before the removal below or after.
+   */
   async signOut(): Promise<void> {
     const { app, release } = await this.cacheApp();
     try {
       const account = await this.findAccount(app);
+      await this.ports.secrets.delete(keptAccountKey(this.settings.accountId));
       if (account) await app.getTokenCache().removeAccount(account);
     } finally {
       release();
     }
-    await this.ports.secrets.delete(keptAccountKey(this.settings.accountId));
     this.ports.log.info(`${this.settings.accountId}: signed out (${this.mode})`);
   }
 
@@ -107,15 +111,15 @@ export class DelegatedTokenSource implements TokenSource {
     try {
       return { app: (await this.ready()).app, release: () => undefined };
     } catch {
-      const plumbing = await MsalPlumbing.create(this.settings, this.ports, this.options);
-      return { app: new PublicClientApplication(plumbing.configuration()), release: () => plumbing.cache.dispose() };
+      const msalConfig = await AccountMsalConfig.create(this.settings, this.ports, this.options);
+      return { app: new PublicClientApplication(msalConfig.configuration()), release: () => msalConfig.cache.dispose() };
     }
   }
 
-  private ready(): Promise<DelegatedParts & { plumbing: MsalPlumbing }> {
+  private ready(): Promise<DelegatedParts & { msalConfig: AccountMsalConfig }> {
     this.parts ??= (async () => {
-      const plumbing = await MsalPlumbing.create(this.settings, this.ports, this.options);
-      return { plumbing, ...await this.build(plumbing) };
+      const msalConfig = await AccountMsalConfig.create(this.settings, this.ports, this.options);
+      return { msalConfig, ...await this.build(msalConfig) };
     })();
     this.parts.catch(() => {
       this.parts = undefined;
@@ -124,27 +128,33 @@ export class DelegatedTokenSource implements TokenSource {
   }
 
   private async acquire(request: TokenRequest): Promise<AccessToken> {
-    const { plumbing, app, flow } = await this.ready();
-    plumbing.network.reset();
+    const { msalConfig, app, flow } = await this.ready();
+    msalConfig.network.reset();
     const scopes = this.scopes.forProtocol(request.protocol);
     const log = this.ports.log;
     let silentFailure: unknown;
     try {
-      const account = await this.findAccount(app);
+      const kept = await this.keptAccount();
+      const account = await this.findAccount(app, kept);
       if (account) {
         const result = await app.acquireTokenSilent({ account, scopes, forceRefresh: request.forceRefresh === true });
+        if (kept && !result.fromCache && !await this.keptAccount()) {
+          // Signed out while the refresh was under way: what it wrote to the cache goes too.
+          await app.getTokenCache().removeAccount(account);
+          throw signInRequired(this.mode);
+        }
         log.debug(`${this.settings.accountId}: ${request.protocol} token from ${result.fromCache ? 'the cache' : 'a refresh'}`);
         return accessTokenOf(result, result.account?.username || account.username);
       }
     } catch (err) {
-      if (!needsSignIn(err, plumbing.explainContext().network)) throw plumbing.explain(err, scopes);
+      if (!needsSignIn(err, msalConfig.explainContext().network)) throw msalConfig.explain(err, scopes);
       silentFailure = err;
-      log.info(`${this.settings.accountId}: silent ${request.protocol} token failed: ${plumbing.explain(err, scopes).detail ?? ''}`);
+      log.info(`${this.settings.accountId}: silent ${request.protocol} token failed: ${msalConfig.explain(err, scopes).detail ?? ''}`);
     }
-    if (!request.interactive) throw silentFailure ? plumbing.explain(silentFailure, scopes) : signInRequired(this.mode);
+    if (!request.interactive) throw silentFailure ? msalConfig.explain(silentFailure, scopes) : signInRequired(this.mode);
     const consent = this.scopes.consent(request.protocol);
     log.info(`${this.settings.accountId}: signing in with ${flow.what} for ${consent.join(' ')}`);
-    plumbing.network.reset();
+    msalConfig.network.reset();
     let result: AuthenticationResult;
     try {
       result = await withinLimits(
@@ -152,7 +162,7 @@ export class DelegatedTokenSource implements TokenSource {
         (signal) => flow.signIn(consent, signal),
       );
     } catch (err) {
-      throw plumbing.explain(err, consent);
+      throw msalConfig.explain(err, consent);
     }
     if (result.account) await this.ports.secrets.store(keptAccountKey(this.settings.accountId), result.account.homeAccountId);
     log.info(`${this.settings.accountId}: signed in as ${result.account?.username ?? '(no account)'}`);
@@ -160,9 +170,14 @@ export class DelegatedTokenSource implements TokenSource {
     return accessTokenOf(result, result.account?.username || this.settings.address);
   }
 
-  private async findAccount(app: MsalApplication): Promise<AccountInfo | null> {
+  /** The homeAccountId this account signed in with, kept until Sign Out. */
+  private keptAccount(): Promise<string | undefined> {
+    return this.ports.secrets.get(keptAccountKey(this.settings.accountId));
+  }
+
+  private async findAccount(app: MsalApplication, kept?: string): Promise<AccountInfo | null> {
     const cache = app.getTokenCache();
-    const kept = await this.ports.secrets.get(keptAccountKey(this.settings.accountId));
+    kept ??= await this.keptAccount();
     if (kept) return cache.getAccountByHomeId(kept);
     const address = this.settings.address.toLowerCase();
     return (await cache.getAllAccounts()).find((a) => a.username.toLowerCase() === address) ?? null;

@@ -43,8 +43,11 @@ export interface TokenSourceOptions {
   requestTimeoutMs?: number;
 }
 
-/** The account's shared MSAL plumbing: created once per token source, before the MSAL app. */
-export class MsalPlumbing {
+/**
+ * What an account's MSAL apps are configured with: its authority, network client, token cache and
+ * log. Made once per token source, before its MSAL app.
+ */
+export class AccountMsalConfig {
   readonly authority: Authority;
   readonly cache: SecretCachePlugin;
 
@@ -53,7 +56,7 @@ export class MsalPlumbing {
     this.cache = new SecretCachePlugin(secrets, cacheKey(settings.clientId, this.authority.url));
   }
 
-  static async create(settings: AuthSettings, ports: AuthPorts, options: TokenSourceOptions): Promise<MsalPlumbing> {
+  static async create(settings: AuthSettings, ports: AuthPorts, options: TokenSourceOptions): Promise<AccountMsalConfig> {
     let extraCaPem: string | undefined;
     if (settings.caFile) {
       try {
@@ -64,7 +67,7 @@ export class MsalPlumbing {
           { code: 'ca-file-unreadable', detail: String((err as NodeJS.ErrnoException).code ?? err), actions: ['openSettings'] });
       }
     }
-    return new MsalPlumbing(settings, new IdentityNetwork({ extraCaPem, timeoutMs: options.requestTimeoutMs }), ports.log, ports.secrets);
+    return new AccountMsalConfig(settings, new IdentityNetwork({ extraCaPem, timeoutMs: options.requestTimeoutMs }), ports.log, ports.secrets);
   }
 
   /** MSAL configuration for this account; `auth` adds credentials for confidential clients. */

@@ -9,6 +9,7 @@ import { IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { kindOfCode } from '../socket-failure';
 
 /** Why the identity platform could not be reached. */
 export interface NetworkFailure {
@@ -41,11 +42,11 @@ export interface IdentityNetworkOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const CERTIFICATE_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE', 'CERT_REVOKED',
-]);
+/** The certificate was not trusted or not issued for the host: the one table's reading (src/socket-failure.ts). */
+function isCertificateCode(code: string): boolean {
+  const kind = kindOfCode(code);
+  return kind === 'tls-untrusted' || kind === 'tls-hostname';
+}
 
 function headerRecord(headers: IncomingHttpHeaders): Record<string, string> {
   const result: Record<string, string> = {};
@@ -144,7 +145,7 @@ export class IdentityNetwork implements INetworkModule {
 
   private failed(target: URL, err: Error): Error {
     const code = String((err as NodeJS.ErrnoException).code ?? err.name);
-    this.lastFailure = { host: target.host, code, message: err.message, certificate: CERTIFICATE_CODES.has(code) };
+    this.lastFailure = { host: target.host, code, message: err.message, certificate: isCertificateCode(code) };
     return new Error(`cannot reach ${target.host}: ${code}`);
   }
 

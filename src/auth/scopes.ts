@@ -42,7 +42,7 @@ export class AccountScopes {
         pop3: [`${delegated}/${DELEGATED_PERMISSIONS.pop3}`, OFFLINE_ACCESS],
         smtp: [`${delegated}/${DELEGATED_PERMISSIONS.smtp}`, OFFLINE_ACCESS],
       };
-    this.protocols = settings.protocols.length > 0 ? [...new Set(settings.protocols)] : ['imap', 'smtp'];
+    this.protocols = [...new Set(settings.protocols)];
     this.vscodeMarkers = [`${VSCODE_CLIENT_ID}${settings.clientId}`, `${VSCODE_TENANT}${settings.tenant}`];
   }
 

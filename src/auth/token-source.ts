@@ -1,6 +1,10 @@
 import type { Protocol } from '../mail/server';
 
-/** The authentication modes an account can use (DESIGN.md, "Accounts and authentication"). */
+/**
+ * How an account gets its tokens: VS Code's Microsoft provider (`vscode`), MSAL in the browser
+ * or by device code, a web app's auth code with a client secret (all delegated: the token is the
+ * signed-in user's), or an app-only token by client credentials (the mailbox is the XOAUTH2 user).
+ */
 export type AuthMode = 'vscode' | 'msal-browser' | 'msal-device-code' | 'web-app' | 'client-credentials';
 
 export interface AccessToken {

@@ -20,27 +20,27 @@ import { WebAppFlow } from './web-app-flow';
 export type { TokenSourceOptions } from './msal-config';
 
 function browserSource(settings: AuthSettings, ports: AuthPorts, options: TokenSourceOptions): TokenSource {
-  return new DelegatedTokenSource('msal-browser', settings, ports, options, (plumbing) => {
-    const app = new PublicClientApplication(plumbing.configuration());
+  return new DelegatedTokenSource('msal-browser', settings, ports, options, (msalConfig) => {
+    const app = new PublicClientApplication(msalConfig.configuration());
     return { app, flow: new BrowserFlow(app, ports, settings.address) };
   });
 }
 
 function deviceCodeSource(settings: AuthSettings, ports: AuthPorts, options: TokenSourceOptions): TokenSource {
-  return new DelegatedTokenSource('msal-device-code', settings, ports, options, (plumbing) => {
-    const app = new PublicClientApplication(plumbing.configuration());
+  return new DelegatedTokenSource('msal-device-code', settings, ports, options, (msalConfig) => {
+    const app = new PublicClientApplication(msalConfig.configuration());
     return { app, flow: new DeviceCodeFlow(app, ports) };
   });
 }
 
 function webAppSource(settings: AuthSettings, ports: AuthPorts, options: TokenSourceOptions): TokenSource {
-  return new DelegatedTokenSource('web-app', settings, ports, options, async (plumbing) => {
+  return new DelegatedTokenSource('web-app', settings, ports, options, async (msalConfig) => {
     const clientSecret = await ports.secrets.get(secretKeys.clientSecret(settings.accountId));
     if (!clientSecret) {
       throw new ExplainedError('No client secret is stored for this account.',
         'Run "Exchange Mail: Sign In" for the account and enter the web app\'s client secret.', { code: 'credential-missing', actions: ['signIn'] });
     }
-    const app = new ConfidentialClientApplication(plumbing.configuration({ clientSecret }));
+    const app = new ConfidentialClientApplication(msalConfig.configuration({ clientSecret }));
     return { app, flow: new WebAppFlow(app, ports, settings.address) };
   });
 }

@@ -7,18 +7,23 @@
  */
 import type { AuthMode } from '../auth/token-source';
 import { ErrorAction, ExplainedError, isExplained } from '../errors';
+import {
+  ACCESS_TOKEN_EXPIRED, ExchangeReplyCode, explainSmtpAuthDisabled, explainThrottled, NOT_CONNECTED, SMTP_AUTH_DISABLED, throttling,
+} from '../mail/exchange-replies';
 import { MailServer, Protocol, PROTOCOL_NAMES } from '../mail/server';
 import { grantCommands, organizationOf } from './admin-setup';
 import {
   appIdOf, checkClaimsFit, signedInUser, ClaimWarning, ClaimWarningCode, DecodedToken, describeAudience, isAppOnly,
   PERSONAL_ACCOUNTS_TENANT_ID, PROTOCOL_PERMISSIONS,
 } from './claims';
-import { describeError, errorCode, ProbeError, ProbeFailureKind, socketFailureKind } from './probes/probe-error';
+import { describeError, errorCode, socketFailureOf } from '../socket-failure';
+import { ProbeError, ProbeFailureKind } from './probes/probe-error';
 
 export type DiagnosedStep = 'token' | 'connect' | 'authenticate' | 'disconnect';
 
 /** The stable codes of explained protocol failures (ExplainedError.code). */
 export type DiagnosisCode =
+  | ExchangeReplyCode
   | 'server-unreachable'
   | 'certificate-untrusted'
   | 'certificate-wrong-host'
@@ -28,10 +33,7 @@ export type DiagnosisCode =
   | 'not-a-mail-server'
   | 'starttls-unavailable'
   | 'xoauth2-unavailable'
-  | 'smtp-auth-disabled-tenant'
-  | 'smtp-auth-disabled-mailbox'
   | 'session-token-expired'
-  | 'throttled'
   | 'mailbox-not-connected'
   | 'wrong-audience'
   | 'missing-permission'
@@ -83,10 +85,6 @@ const AUTH_ERROR_PATTERNS = [
   /AUTHENTICATIONFAILED/i, // Dovecot IMAP
   /^-ERR \[AUTH\]/i, // Dovecot POP3
 ];
-const THROTTLED = /Request is throttled\.?(?: Suggested Backoff Time: (\d+) milliseconds)?/i;
-const ACCESS_TOKEN_EXPIRED = /AccessTokenExpired/i;
-const NOT_CONNECTED = /User is authenticated but not connected/i;
-const SMTP_AUTH_DISABLED = /5\.7\.139/;
 
 const hostPort = (server: MailServer) => `${server.host}:${server.port}`;
 
@@ -117,8 +115,7 @@ function connectKind(error: unknown): ProbeFailureKind | 'other' {
       default: return 'other';
     }
   }
-  if (errorCode(error)) return socketFailureKind(error, false);
-  return 'other';
+  return socketFailureOf(error)?.kind ?? 'other';
 }
 
 function rootCode(error: unknown): string | undefined {
@@ -184,26 +181,6 @@ function explainConnection(failure: ProtocolFailure, context: FailureContext): E
     default:
       return undefined;
   }
-}
-
-function explainThrottled(match: RegExpExecArray, failure: ProtocolFailure, context: FailureContext): ExplainedError {
-  const ms = match[1] ? Number(match[1]) : undefined;
-  const wait = ms === undefined ? 'a while' : ms < 1000 ? `${ms} ms` : `${Math.ceil(ms / 1000)} s`;
-  return make('throttled', `Exchange is throttling ${context.user} on ${serverName(failure, context)}${ms === undefined ? '' : ` (suggested backoff ${ms} ms)`}.`,
-    `Wait ${wait} and try again. Exchange limits each mailbox's concurrent connections and commands (IMAP: about 20 connections): close other mail clients or scripts that use this mailbox.`,
-    failure, ['retry']);
-}
-
-function explainSmtpAuthDisabled(failure: ProtocolFailure, context: FailureContext): ExplainedError {
-  const reply = failure.reply ?? '';
-  const mailboxCommand = `Set-CASMailbox -Identity ${context.user} -SmtpClientAuthenticationDisabled $false`;
-  if (/for the Mailbox/i.test(reply)) {
-    return make('smtp-auth-disabled-mailbox', `SMTP AUTH is disabled for the mailbox ${context.user} (5.7.139).`,
-      `An Exchange admin enables it for this mailbox in Exchange Online PowerShell: ${mailboxCommand}`, failure, ['showLog']);
-  }
-  return make('smtp-auth-disabled-tenant', 'SMTP AUTH is disabled for the tenant (5.7.139): Exchange refuses every SMTP sign-in of the organization.',
-    `An Exchange admin enables it in Exchange Online PowerShell for the organization: Set-TransportConfig -SmtpClientAuthenticationDisabled $false — or only for this mailbox: ${mailboxCommand}`,
-    failure, ['showLog']);
 }
 
 function appOnlyGrantFix(context: FailureContext): string {
@@ -382,9 +359,10 @@ export function explainFailure(failure: ProtocolFailure, context: FailureContext
   const reply = failure.reply ?? replyOf(failure.error);
   const withReply: ProtocolFailure = { ...failure, reply };
   if (reply) {
-    if (SMTP_AUTH_DISABLED.test(reply)) return explainSmtpAuthDisabled(withReply, context);
-    const throttled = THROTTLED.exec(reply);
-    if (throttled) return explainThrottled(throttled, withReply, context);
+    // Exchange's own words, explained as Send and the Mailboxes view explain them (mail/exchange-replies).
+    const said = SMTP_AUTH_DISABLED.test(reply) ? explainSmtpAuthDisabled(reply, context.user)
+      : throttling(reply) ? explainThrottled(failure.protocol, context.server, throttling(reply)?.suggestedMs) : undefined;
+    if (said) return make(said.code, said.message, said.fix, withReply, said.actions);
     if (ACCESS_TOKEN_EXPIRED.test(reply)) {
       return make('session-token-expired', `Exchange ended the ${PROTOCOL_NAMES[failure.protocol]} session because its access token expired (${reply}).`,
         'Exchange closes a session when the token it was opened with expires; connect again with a fresh token (Exchange Mail does this by itself). If it happens right after signing in, set this computer\'s clock right.',

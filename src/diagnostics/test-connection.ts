@@ -4,6 +4,7 @@
  * explanation made from the server's reply and the token's claims. Plain Node: the account's
  * token source, settings and servers come in as parameters.
  */
+import { credentialsFrom } from '../auth/credentials';
 import type { AuthSettings, TokenSource } from '../auth/token-source';
 import { ExplainedError } from '../errors';
 import { authenticatePop3, connectPop3, quitPop3, type Pop3Connected } from '../mail/pop3';
@@ -199,11 +200,11 @@ async function testProtocol(protocol: Protocol, account: TestedAccount, options:
   const session = await step('connect', () => probe.connect(server, probeOptions));
   if (session === undefined) return result;
   try {
-    const renew = async () => {
-      const fresh = await options.tokenSource.getToken({ protocol, interactive: false, forceRefresh: true, signal });
-      redactor.register(fresh.accessToken);
-      return { user: shared ?? fresh.user, accessToken: fresh.accessToken };
-    };
+    // A refused token is renewed silently, as every mail client renews it (auth/credentials).
+    const credentialsProvider = credentialsFrom(options.tokenSource, protocol, {
+      interactive: false, signal, user: shared, onToken: (fresh) => redactor.register(fresh.accessToken),
+    });
+    const renew = () => credentialsProvider({ renew: true });
     const credentials = { user, accessToken: token.accessToken };
     const accepted = await step('authenticate', () => probe.authenticate(session, credentials, renew), (r) => (r.accepted ? undefined : r.reply));
     if (!accepted) {

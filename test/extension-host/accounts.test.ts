@@ -17,6 +17,7 @@ import { createAuthPorts } from '../../src/ui/accounts/auth-ports';
 import { AccountCommandContext } from '../../src/ui/accounts/account-commands';
 import { addAccount } from '../../src/ui/accounts/add-account';
 import { removeAccount } from '../../src/ui/accounts/remove-account';
+import { addSharedMailbox } from '../../src/ui/accounts/shared-mailboxes';
 import { SignIns } from '../../src/ui/accounts/sign-ins';
 import { MailboxesTree } from '../../src/ui/tree/mailboxes-tree';
 import { AccountNode, ProblemNode } from '../../src/ui/tree/account-nodes';
@@ -109,7 +110,7 @@ describe('Accounts in VS Code', function () {
 
   describe('Add Account', () => {
     it('writes a valid Microsoft 365 account to the user settings', async () => {
-      const written = await addAccount(context, new ScriptedPrompts(['bob@contoso.test', 'microsoft365', 'vscode', ALL, CLIENT_ID, 'organizations']));
+      const written = await addAccount(context, new ScriptedPrompts(['bob@contoso.test', 'microsoft365', 'vscode', ALL, CLIENT_ID, 'organizations', '']));
       assert.deepEqual(userAccounts(), [written]);
       assert.deepEqual(settings.accounts().map((a) => [a.id, a.authMode, a.servers.smtp?.host]), [['bob@contoso.test', 'vscode', 'smtp.office365.com']]);
     });
@@ -125,11 +126,24 @@ describe('Accounts in VS Code', function () {
 
     it('keeps an app-only client secret in secret storage and out of settings', async () => {
       await addAccount(context, new ScriptedPrompts(['shared@contoso.test', 'microsoft365', 'client-credentials', ['imap', 'smtp'], CLIENT_ID,
-        CONTOSO_TENANT_ID, 'secret', 'daemon~sandbox-secret-4444']));
+        CONTOSO_TENANT_ID, 'secret', 'daemon~sandbox-secret-4444', '']));
       assert.equal(secrets.values.get(secretKeys.clientSecret('shared@contoso.test')), 'daemon~sandbox-secret-4444');
       const inSettings = JSON.stringify(vscode.workspace.getConfiguration('exchangeMail').get('accounts'));
       assert.match(inSettings, /"credential":"secret"/);
       assert.doesNotMatch(inSettings, /sandbox-secret/);
+    });
+
+    it('writes the shared mailboxes it was given into the account\'s settings, where Add Shared Mailbox… finds them', async () => {
+      const prompts = new ScriptedPrompts(['alice@contoso.test', 'microsoft365', 'msal-browser', ALL, CLIENT_ID, 'organizations',
+        'alice@contoso.test', 'shared@contoso.test']);
+      await addAccount(context, prompts);
+      assert.deepEqual(prompts.refusals, ['alice@contoso.test is the account\'s own mailbox.']);
+      assert.deepEqual((userAccounts() as AccountSetting[])[0]?.sharedMailboxes, ['shared@contoso.test']);
+      assert.deepEqual(settings.mailboxes().map((m) => [m.id, m.openedBy?.id]),
+        [['alice@contoso.test', undefined], ['alice@contoso.test>shared@contoso.test', 'alice@contoso.test']]);
+      // The same check as the wizard's: the mailbox is already there.
+      assert.equal(await addSharedMailbox(settings, 'alice@contoso.test', 'Shared@contoso.test'), undefined);
+      assert.deepEqual((userAccounts() as AccountSetting[])[0]?.sharedMailboxes, ['shared@contoso.test']);
     });
 
     it('the real command asks in a QuickInput, refuses an empty address and adds nothing when closed', async () => {

@@ -2,8 +2,7 @@
  * The extension-host suite's entry: VS Code (code-server's web workbench or desktop VS Code
  * through @vscode/test-electron) loads this module inside its extension host and calls `run()`.
  * Results go to the file named by EXCHANGE_MAIL_TEST_REPORT, since the extension host's console
- * is not the terminal of whoever started the run. EXCHANGE_MAIL_TEST_FILES=search,replies runs
- * only those files (the extension host inherits the runner's environment).
+ * is not the terminal of whoever started the run.
  */
 import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +28,7 @@ export async function run(): Promise<void> {
     }
   }
   const mocha = new Mocha({ ui: 'bdd', timeout: 30000, color: false, reporter: LineReporter });
+  // EXCHANGE_MAIL_TEST_FILES=mailboxes,mailbox-cache runs only those suites (by file name, without .test.js).
   const only = process.env.EXCHANGE_MAIL_TEST_FILES?.split(',').map((name) => `${name.trim()}.test.js`);
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && (!only || only.includes(f))).sort()) {
     mocha.addFile(join(__dirname, file));

@@ -15,8 +15,8 @@ export interface ViewReader {
   child(parent: TreeNode | undefined, label: string): Promise<TreeNode>;
 }
 
-/** `view` is asked at each call: suites activate the extension in their `before`. */
-export function readView(view: () => ExchangeMailApi['mailboxes']): ViewReader {
+/** `view` is asked at each call: suites activate the extension in their `before`. Any data provider of the view will do (a window's own tree). */
+export function readView(view: () => Pick<ExchangeMailApi['mailboxes'], 'getTreeItem' | 'getChildren'>): ViewReader {
   const item = (node: TreeNode) => view().getTreeItem(node) as vscode.TreeItem;
   const labelOf = (node: TreeNode) => {
     const label = item(node).label;

@@ -4,7 +4,7 @@
  * texts, order, spacing (STATUS's trailing space) and quoting, read with a bare TLS socket.
  */
 import * as assert from 'node:assert/strict';
-import { xoauth2Response } from '../../src/mail/xoauth2';
+import { xoauth2Response } from '../../src/mail/net/xoauth2';
 import { ALICE, ImapSandbox, imapSandbox } from './imap-sandbox';
 import { ImapWireClient } from './imap-wire-client';
 

@@ -3,7 +3,7 @@
  * the query finds the seeded messages it should and nothing else.
  */
 import * as assert from 'node:assert/strict';
-import { parseSearchQuery } from '../../src/mail/imap/search-query';
+import { parseSearchQuery, SearchQuery } from '../../src/mail/imap/search-query';
 import { ImapSession } from '../../src/mail/imap/session';
 import { aliceMailbox, SPECIAL_SUBJECTS } from '../sandbox/mail/mailbox-content';
 import { BULK_FOLDER } from '../sandbox/mail/mailbox-layout';
@@ -13,6 +13,7 @@ import { Redactor } from '../../src/redact';
 import { openCommandConnection } from '../../src/mail/imap/command-connection';
 import { ImapTrace } from '../../src/mail/imap/protocol-trace';
 import { silentLog } from '../../src/mail/server';
+import { MailboxSearch } from '../../src/ui/mailbox/mailbox-search';
 
 const seeded = aliceMailbox(Date.now(), false).messages;
 const inbox = seeded.filter((m) => m.folder === 'INBOX');
@@ -23,10 +24,11 @@ describe('Search Mailbox (exchange profile)', function () {
   this.timeout(60_000);
   let sandbox: ImapSandbox;
   let session: ImapSession;
+  const log = recordingLog();
 
   before(async () => {
     sandbox = imapSandbox();
-    session = new ImapSession({ server: sandbox.server('exchange'), credentials: cachedCredentials(sandbox), log: recordingLog() });
+    session = new ImapSession({ server: sandbox.server('exchange'), credentials: cachedCredentials(sandbox), log });
     await session.listFolders();
   });
 
@@ -45,12 +47,16 @@ describe('Search Mailbox (exchange profile)', function () {
     }
   }
 
-  /** The subjects the query finds in the folder, sorted, and whether they came newest first. */
-  async function found(folder: string, text: string): Promise<string[]> {
+  function query(text: string): SearchQuery {
     const parsed = parseSearchQuery(text);
     assert.ok(parsed.query, parsed.problem);
-    const hits = await session.search(folder, parsed.query);
-    assert.deepEqual(hits.map((h) => h.arrived), [...hits.map((h) => h.arrived)].sort((a, b) => b - a), 'newest first');
+    return parsed.query;
+  }
+
+  /** The subjects the query finds in the folder, sorted, and whether they came newest first (as the folder lists them: highest UID first). */
+  async function found(folder: string, text: string): Promise<string[]> {
+    const hits = await session.search(folder, query(text));
+    assert.deepEqual(hits.map((h) => h.uid), [...hits.map((h) => h.uid)].sort((a, b) => b - a), 'newest first');
     return subjects(await session.summaries(folder, hits.map((h) => h.uid)));
   }
 
@@ -104,5 +110,33 @@ describe('Search Mailbox (exchange profile)', function () {
 
   it('in the 5,000 Notifications, one build by number', async () => {
     assert.deepEqual((await found(BULK_FOLDER, 'subject:"Build #19990"')).length, 1);
+  });
+
+  it('in the 5,000 Notifications, the first page of 1,000 matches costs UID SEARCH and one FETCH of its 50 rows, newest first', async () => {
+    await session.summaries(BULK_FOLDER, [1]);
+    const from = log.commands().length;
+    const search = await MailboxSearch.run(session, query('subject:failed'), [BULK_FOLDER], BULK_FOLDER);
+    const sent = log.commands().slice(from).map((c) => c.split(' ').slice(0, 2).join(' '));
+    const builds = search.messages.map((m) => Number(/#(\d+)/.exec(m.subject)?.[1]));
+    assert.deepEqual([search.total, sent, builds.length, builds[0]! > builds[49]!], [1000, ['NOOP', 'UID SEARCH', 'UID FETCH'], 50, true]);
+  });
+
+  it('a search in the folder the session has open finds mail another client delivered since (the NOOP before it tells of it)', async () => {
+    await session.summaries('INBOX', [1]);
+    const delivered = await elsewhere((client) => client.append('INBOX', `From: Dana Whitfield <dana@fabrikam.test>\r\nTo: ${ALICE}\r\nSubject: Kiosk rollout\r\n\r\nHi.\r\n`, []));
+    try {
+      assert.deepEqual(await found('INBOX', 'subject:kiosk'), ['Kiosk rollout']);
+    } finally {
+      await elsewhere(async (client) => {
+        await client.mailboxOpen('INBOX');
+        if (delivered) await client.messageDelete(String(delivered.uid), { uid: true });
+      });
+    }
+  });
+
+  it('searched across folders, the matches carry their arrival dates and merge newest first', async () => {
+    const search = await MailboxSearch.run(session, query('from:priya'), ['INBOX', 'Archive', 'Projects/2026/Q4'], undefined);
+    const dates = search.messages.map((m) => m.date!.getTime());
+    assert.deepEqual([new Set(search.messages.map((m) => m.folder)).size, dates], [3, [...dates].sort((a, b) => b - a)]);
   });
 });

@@ -2,7 +2,8 @@
  * A TCP relay in front of a sandbox IMAP server, for what the servers themselves cannot be
  * asked to do: stop and start again on the same port under an open session (stop closes every
  * relayed connection and the listener, as a server going down does), and add latency (each
- * chunk is held `delayMs` in each direction, so a round trip costs 2 × delayMs more).
+ * chunk is held `delayMs` in each direction, so a round trip costs 2 × delayMs more), or hold
+ * everything the server says until told (a server slow to answer).
  */
 import { createServer, Server, Socket } from 'node:net';
 
@@ -14,6 +15,8 @@ export interface Target {
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  /** While holding: what the server said, to be relayed on release. */
+  private held?: (() => void)[];
   port = 0;
 
   constructor(private readonly target: Target, private readonly delayMs = 0) {}
@@ -29,6 +32,23 @@ export class TcpProxy {
     this.port = typeof address === 'object' && address ? address.port : 0;
     this.server = server;
     return this.port;
+  }
+
+  /** From now on, what the server sends waits until `release()`; connections are still accepted. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Relays what was held, in order, and holds nothing more. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const send of held) send();
+  }
+
+  /** Chunks the server sent that wait for `release()`. */
+  get heldChunks(): number {
+    return this.held?.length ?? 0;
   }
 
   /** Drops every relayed connection and stops listening. */
@@ -52,16 +72,18 @@ export class TcpProxy {
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
-    this.pipe(client, upstream);
-    this.pipe(upstream, client);
+    this.pipe(client, upstream, false);
+    this.pipe(upstream, client, true);
     upstream.connect(this.target.port, this.target.host);
   }
 
-  private pipe(from: Socket, to: Socket): void {
+  private pipe(from: Socket, to: Socket, fromServer: boolean): void {
     from.on('data', (chunk: Buffer) => {
-      if (this.delayMs === 0) to.write(chunk);
+      const send = () => { if (!to.destroyed) to.write(chunk); };
+      if (fromServer && this.held) this.held.push(send);
+      else if (this.delayMs === 0) to.write(chunk);
       // Timers of equal delay fire in the order they were set, so chunks keep their order.
-      else setTimeout(() => { if (!to.destroyed) to.write(chunk); }, this.delayMs);
+      else setTimeout(send, this.delayMs);
     });
   }
 }

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { xoauth2Response } from '../../src/mail/xoauth2';
+import { xoauth2Response } from '../../src/mail/net/xoauth2';
 import { ImapWireClient } from './imap-wire-client';
 import { sandbox } from './sandbox';
 

@@ -1,8 +1,8 @@
 /**
- * The user's story in the browser: add a sandbox account from the command palette by typing
- * into the wizard, see it in the Mailboxes view, sign in by device code (approved through the
- * sandbox identity platform's control API, as the person on the other device would), and see
- * the account signed in. Screenshots go to test-results/.
+ * The user's story in the browser: add a sandbox account and a shared mailbox from the command
+ * palette by typing into the wizard, see both in the Mailboxes view, sign in by device code
+ * (approved through the sandbox identity platform's control API, as the person on the other
+ * device would), and see the account signed in. Screenshots go to test-results/.
  */
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,10 +38,8 @@ describe('Accounts in the browser (UI)', function () {
   const widget = () => session.quickInput();
   const answer = (expected: string, value?: string) => session.answer(expected, value);
 
-  function accountRow(address: string): Locator {
-    const view = session.page.locator('.pane', { has: session.page.locator('.pane-header', { hasText: 'Mailboxes' }) });
-    return view.locator('.monaco-list-row', { hasText: address });
-  }
+  // By exact label: a shared mailbox's row names its account in its description.
+  const accountRow = (address: string): Locator => session.mailboxRow(address);
 
   async function descriptionOf(row: Locator): Promise<string> {
     return (await row.locator('.label-description').innerText()).trim();
@@ -55,7 +53,7 @@ describe('Accounts in the browser (UI)', function () {
     }, { timeoutMs, intervalMs: 250 });
   }
 
-  it('adds a Custom account by typing into the wizard, refusing a bad address first', async () => {
+  it('adds a Custom account with a shared mailbox by typing into the wizard, refusing a bad address first', async () => {
     const { page } = session;
     await page.locator('.activitybar .action-item a[aria-label^="Mail"]').click();
     await session.runCommand('Exchange Mail: Add Account…');
@@ -79,9 +77,18 @@ describe('Accounts in the browser (UI)', function () {
     await answer('Identity platform (authority host)', platform.url);
     await answer('Exchange resource of the delegated scopes');
     await answer('Extra CA certificates to trust', certificates.caFile);
+    await answer('Shared mailboxes this sign-in also opens', 'shared@contoso.test, alice@contoso.test');
+    await message.filter({ hasText: 'own mailbox' }).waitFor({ timeout: 10000 });
+    assert.equal((await message.innerText()).trim(), 'alice@contoso.test is the account\'s own mailbox.');
+    await session.screenshot('add-account-shared-mailboxes', widget());
+    // The message stands where the prompt was; the placeholder is still the input's.
+    await answer('support@contoso.com, alerts@contoso.com', 'shared@contoso.test');
     const row = accountRow('alice@contoso.test');
     await row.waitFor({ timeout: 30000 });
     assert.equal(await descriptionOf(row), 'not signed in');
+    const shared = accountRow('shared@contoso.test');
+    await shared.waitFor({ timeout: 10000 });
+    assert.equal(await descriptionOf(shared), 'shared · alice@contoso.test');
     await session.screenshot('account-added');
   });
 

@@ -2,10 +2,12 @@
  * A minimal IMAP conversation for Test Connection, one step at a time, keeping the server's exact
  * words: connect (TLS or STARTTLS) with greeting and CAPABILITY, AUTHENTICATE XOAUTH2 (SASL-IR
  * when advertised) followed by one harmless STATUS (Exchange only says "User is authenticated but
- * not connected" at the first command after a successful login), and LOGOUT.
+ * not connected" at the first command after a successful login), and LOGOUT. Each line is read
+ * by the product's IMAP response parser (mail/imap/response-parser).
  */
+import { ImapResponse, parseResponse } from '../../mail/imap/response-parser';
 import type { MailServer, XOAuth2Credentials } from '../../mail/server';
-import { xoauth2Response } from '../../mail/xoauth2';
+import { xoauth2Response } from '../../mail/net/xoauth2';
 import { LineChannel, ProbeOptions } from './line-channel';
 import { ProbeError } from './probe-error';
 
@@ -21,49 +23,69 @@ export type ProbeAuthResult =
   /** `reply` is the server's refusal without the tag, e.g. `NO AUTHENTICATE failed.`, or an untagged `* BYE …`. */
   | { accepted: false; reply: string };
 
+/** An untagged reply, as the server wrote it and as the parser read it. */
+interface Untagged {
+  line: string;
+  response: ImapResponse;
+}
+
 interface Tagged {
   status: 'OK' | 'NO' | 'BAD';
   /** The line without its tag: `NO AUTHENTICATE failed.` */
   text: string;
-  untagged: string[];
+  untagged: Untagged[];
 }
 
 function tag(session: ImapProbeSession): string {
   return `A${session.nextTag++}`;
 }
 
+/** One line read by the IMAP response parser (mail/imap); undefined for a line it cannot read, which is not IMAP. */
+function parseLine(line: string): ImapResponse | undefined {
+  try {
+    return parseResponse(Buffer.from(line, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const isBye = (response: ImapResponse) => response.kind === 'status' && response.tag === '*' && response.status === 'BYE';
+
 /** Reads up to the tagged reply of `t`; a `* BYE` followed by a hang-up is a refusal too. */
 async function readTagged(session: ImapProbeSession, t: string, onContinuation?: (line: string) => void): Promise<Tagged> {
-  const untagged: string[] = [];
+  const untagged: Untagged[] = [];
   for (;;) {
     let line: string;
     try {
       line = await session.channel.readLine();
     } catch (error) {
       // The server's last word is kept whole: `* BYE Session invalidated - AccessTokenExpired`.
-      const bye = untagged.find((u) => /^\* BYE\b/i.test(u));
-      if (bye && error instanceof ProbeError && error.kind === 'connection-dropped') return { status: 'NO', text: bye, untagged };
+      const bye = untagged.find((u) => isBye(u.response));
+      if (bye && error instanceof ProbeError && error.kind === 'connection-dropped') return { status: 'NO', text: bye.line, untagged };
       throw error;
     }
-    if (line.startsWith('* ')) {
-      untagged.push(line);
-      continue;
-    }
-    if (line.startsWith('+')) {
+    const response = parseLine(line);
+    if (!response) throw new ProbeError('protocol-error', `not an IMAP reply to ${t}: ${line}`, line);
+    if (response.kind === 'continuation') {
       if (!onContinuation) throw new ProbeError('protocol-error', `unexpected continuation: ${line}`, line);
       onContinuation(line);
       continue;
     }
-    const match = /^(\S+) (OK|NO|BAD)\b ?(.*)$/i.exec(line);
-    if (!match || match[1] !== t) throw new ProbeError('protocol-error', `not an IMAP reply to ${t}: ${line}`, line);
-    const status = match[2]!.toUpperCase() as Tagged['status'];
-    return { status, text: `${status} ${match[3] ?? ''}`.trim(), untagged };
+    if (response.kind === 'data' || response.tag === '*') {
+      untagged.push({ line, response });
+      continue;
+    }
+    if (response.tag !== t || response.status === 'BYE' || response.status === 'PREAUTH') {
+      throw new ProbeError('protocol-error', `not an IMAP reply to ${t}: ${line}`, line);
+    }
+    const text = `${response.status} ${response.code === undefined ? '' : `[${response.code}] `}${response.text}`.trim();
+    return { status: response.status, text, untagged };
   }
 }
 
-function capabilitiesFrom(lines: string[]): string[] | undefined {
-  const line = lines.find((l) => /^\* CAPABILITY /i.test(l));
-  return line?.slice('* CAPABILITY '.length).split(' ').filter(Boolean).map((c) => c.toUpperCase());
+function capabilitiesFrom(untagged: Untagged[]): string[] | undefined {
+  const data = untagged.map((u) => u.response).find((r) => r.kind === 'data' && r.name === 'CAPABILITY');
+  return data?.kind === 'data' ? data.args.filter((a): a is string => typeof a === 'string').map((c) => c.toUpperCase()) : undefined;
 }
 
 async function capability(session: ImapProbeSession): Promise<string[]> {
@@ -79,8 +101,11 @@ export async function connectImapProbe(server: MailServer, options: ProbeOptions
   const channel = await LineChannel.open('IMAP', server, server.security === 'tls', options);
   try {
     const greeting = await channel.readLine(options.connectTimeoutMs ?? 15_000);
-    if (/^\* BYE\b/i.test(greeting)) throw new ProbeError('server-refused', `the server refused the connection: ${greeting}`, greeting);
-    if (!/^\* (OK|PREAUTH)\b/i.test(greeting)) throw new ProbeError('bad-greeting', `not an IMAP greeting: ${greeting}`, greeting);
+    const greeted = parseLine(greeting);
+    if (greeted && isBye(greeted)) throw new ProbeError('server-refused', `the server refused the connection: ${greeting}`, greeting);
+    if (greeted?.kind !== 'status' || greeted.tag !== '*' || (greeted.status !== 'OK' && greeted.status !== 'PREAUTH')) {
+      throw new ProbeError('bad-greeting', `not an IMAP greeting: ${greeting}`, greeting);
+    }
     const session: ImapProbeSession = { channel, greeting, capabilities: [], nextTag: 1 };
     session.capabilities = await capability(session);
     if (server.security === 'starttls') {

@@ -1,14 +1,12 @@
 /**
  * How a probe step fails before the server has said anything about the credentials: the kinds
- * match the POP3 client's failure codes, so one explanation covers all three protocols.
+ * match the POP3 client's failure codes and the network layer's (mail/net/connect.ts), so one
+ * explanation covers all three protocols.
  */
+import type { ConnectFailureKind } from '../../mail/net/connect';
+
 export type ProbeFailureKind =
-  | 'unreachable'
-  | 'tls-untrusted'
-  | 'tls-hostname'
-  | 'tls-failed'
-  | 'timeout'
-  | 'connection-dropped'
+  | ConnectFailureKind
   | 'line-too-long'
   | 'bad-greeting'
   | 'protocol-error'
@@ -27,32 +25,4 @@ export class ProbeError extends Error {
     super(message, options);
     this.name = 'ProbeError';
   }
-}
-
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-const UNTRUSTED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_SIGNATURE_FAILURE', 'INVALID_CA',
-]);
-
-export function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/** What a socket or TLS error means for the connect step. */
-export function socketFailureKind(error: unknown, tcpUp: boolean): ProbeFailureKind {
-  const code = errorCode(error) ?? '';
-  if (!tcpUp && UNREACHABLE.has(code)) return 'unreachable';
-  if (UNTRUSTED.has(code)) return 'tls-untrusted';
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'tls-hostname';
-  if (UNREACHABLE.has(code)) return 'unreachable';
-  return tcpUp ? 'tls-failed' : 'unreachable';
-}
-
-export function describeError(error: unknown): string {
-  const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

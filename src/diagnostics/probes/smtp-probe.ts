@@ -5,7 +5,7 @@
  * an empty line), and QUIT. Nothing is ever sent.
  */
 import type { MailServer, XOAuth2Credentials } from '../../mail/server';
-import { xoauth2Response } from '../../mail/xoauth2';
+import { xoauth2Response } from '../../mail/net/xoauth2';
 import { LineChannel, ProbeOptions } from './line-channel';
 import { ProbeError } from './probe-error';
 import type { ProbeAuthResult } from './imap-probe';

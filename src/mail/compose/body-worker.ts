@@ -1,5 +1,5 @@
 /**
- * The worker thread of ./body-encoder: renders the HTML part of a Markdown message. A job is
+ * The worker thread of ./body-renderer: renders the HTML part of a Markdown message. A job is
  * `{ id, markdown, asciiSource, title }`; the answers are `{ id, bytes, last }`, the part in
  * pieces as they are rendered (their memory handed over, not copied), or `{ id, error }`.
  * Bundled on its own as dist/body-worker.js, beside dist/core.js.

@@ -11,6 +11,6 @@ export { forwardDraft, newMessageDraft, parseOriginalReference, replyDraft } fro
 export type { DraftText, OriginalMessage, OriginalReference, ReplyKind } from './reply';
 export type { FrontMatter, FrontMatterHeaders } from './front-matter';
 export { firstMarkdownHeading, renderMarkdown } from './markdown';
-export { stopBodyEncoder } from './body-encoder';
+export { stopBodyRenderer } from './body-renderer';
 export { buildRfc822 } from './rfc822';
 export type { Rfc822Message } from './rfc822';

@@ -5,14 +5,14 @@
  *
  * The bytes are built as a stream, so that sending can start before they are complete: the
  * text part is made on this thread (./body-parts) while the HTML of a Markdown message renders
- * on a worker thread (./body-encoder), both once the connection has started; nodemailer puts
+ * on a worker thread (./body-renderer), both once the connection has started; nodemailer puts
  * the parts together and encodes the headers.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { DraftMessage } from './draft';
-import { renderHtmlPart } from './body-encoder';
+import { renderHtmlPart } from './body-renderer';
 import { BodyText, textBodyPart, textPartPieces } from './body-parts';
 import { MessageBytes } from './message-bytes';
 

@@ -5,9 +5,9 @@
  */
 import { ImapFlow } from 'imapflow';
 import { MailServer, XOAuth2Credentials } from '../server';
-import { bearerTokenFor, channelOf } from '../xoauth2';
+import { tlsOptions } from '../net/connect';
+import { bearerTokenFor, channelOf } from '../net/xoauth2';
 import { address } from './failures';
-import { tlsOptions } from './listing-connection';
 import { ImapTrace } from './protocol-trace';
 
 export interface CommandConnectionOptions {
@@ -28,15 +28,15 @@ const MAX_LINE_BYTES = 1024 * 1024;
 export async function openCommandConnection(options: CommandConnectionOptions): Promise<ImapFlow> {
   const { server, credentials, trace } = options;
   trace.registerSecret(credentials.accessToken);
-  const { secureContext, servername } = tlsOptions(server);
+  const tls = tlsOptions(server);
   const client: ImapFlow = new ImapFlow({
     host: server.host,
     port: server.port,
     secure: server.security === 'tls',
     // STARTTLS is required, never opportunistic: without it imapflow would log in in clear.
     doSTARTTLS: server.security === 'starttls' ? true : undefined,
-    servername,
-    tls: { secureContext, rejectUnauthorized: true },
+    servername: tls.servername,
+    tls,
     auth: {
       user: credentials.user,
       // Read by imapflow when it authenticates: the token rule checks the socket at that moment.

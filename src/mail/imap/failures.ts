@@ -4,6 +4,9 @@
  * about it, and the `explain…` functions tell the user what happened as an ExplainedError.
  */
 import { ExplainedError } from '../../errors';
+import { kindOfCode } from '../../socket-failure';
+import { explainThrottled, NOT_CONNECTED, throttling } from '../exchange-replies';
+import { SocketFailure } from '../net/connect';
 import { MailServer } from '../server';
 
 export const address = (server: MailServer) => `${server.host}:${server.port}`;
@@ -45,7 +48,8 @@ export class LoginRefusedError extends Error {
 }
 
 export type FailureKind =
-  | { kind: 'throttled'; backoffMs: number }
+  /** `backoffMs`: how long to wait (`suggestedMs`, Exchange's suggestion, when it made one). */
+  | { kind: 'throttled'; backoffMs: number; suggestedMs?: number }
   | { kind: 'connection-lost'; tokenExpired: boolean; reason: string }
   | { kind: 'auth-refused'; reason: string }
   /** Exchange took the token but cannot open the mailbox with it: reconnecting does not help. */
@@ -53,18 +57,14 @@ export type FailureKind =
   | { kind: 'unreachable'; reason: string }
   | { kind: 'tls-untrusted'; reason: string }
   | { kind: 'tls-hostname'; reason: string }
+  /** TLS could not be agreed (a TLS setting on a plain port, or the reverse, or after STARTTLS). */
+  | { kind: 'tls-failed'; reason: string }
   | { kind: 'other'; reason: string };
 
-const THROTTLED = /Request is throttled.*Backoff Time[:=\s]+(\d+)/i;
 const TOKEN_EXPIRED = /AccessTokenExpired|token (has )?expired/i;
-const NOT_CONNECTED = /User is authenticated but not connected/i;
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT']);
-const LOST = new Set(['NoConnection', 'EConnectionClosed', 'ECONNRESET', 'EPIPE', 'ETIMEOUT', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
-const UNTRUSTED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_SIGNATURE_FAILURE', 'INVALID_CA',
-]);
+/** imapflow's own codes; Node's socket and TLS codes are read by the one table (src/socket-failure.ts). */
+const IMAPFLOW_UNREACHABLE = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT']);
+const IMAPFLOW_LOST = new Set(['NoConnection', 'EConnectionClosed', 'ETIMEOUT', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText']);
 
 interface ErrorFields {
   code?: unknown;
@@ -78,12 +78,6 @@ interface ErrorFields {
 
 const fieldText = (value: unknown) => (typeof value === 'string' ? value : '');
 
-/** The suggested back-off of Exchange's `Request is throttled. Suggested Backoff Time: N milliseconds`. */
-export function throttleBackoff(text: string): number | undefined {
-  const match = THROTTLED.exec(text);
-  return match ? Number(match[1]) : undefined;
-}
-
 /** The texts of the errors under this one (imapflow wraps what the server said). */
 function causeText(error: ErrorFields, depth = 0): string {
   const cause = error.cause as ErrorFields | undefined;
@@ -95,14 +89,16 @@ export function classifyFailure(error: unknown): FailureKind {
   const e = (error ?? {}) as ErrorFields;
   const code = fieldText(e.code);
   const text = [fieldText(e.responseText), fieldText(e.reason), fieldText(e.message)].filter(Boolean).join(' | ');
-  const backoff = typeof e.throttleReset === 'number' ? e.throttleReset : throttleBackoff(text);
-  if (code === 'ETHROTTLE' || backoff !== undefined) return { kind: 'throttled', backoffMs: backoff ?? 1000 };
+  const throttled = throttling(text);
+  const suggestedMs = typeof e.throttleReset === 'number' ? e.throttleReset : throttled?.suggestedMs;
+  if (code === 'ETHROTTLE' || throttled || suggestedMs !== undefined) return { kind: 'throttled', backoffMs: suggestedMs ?? 1000, suggestedMs };
   if (NOT_CONNECTED.test(text) || NOT_CONNECTED.test(causeText(e))) return { kind: 'mailbox-not-connected', reason: text };
   if (e.authenticationFailed === true) return { kind: 'auth-refused', reason: text };
-  if (UNTRUSTED.has(code)) return { kind: 'tls-untrusted', reason: `${code}: ${text}` };
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return { kind: 'tls-hostname', reason: text };
-  if (UNREACHABLE.has(code)) return { kind: 'unreachable', reason: `${code}: ${text}` };
-  if (LOST.has(code) || error instanceof ConnectionLostError) {
+  const socket = error instanceof SocketFailure ? error.kind : kindOfCode(code);
+  const coded = code ? `${code}: ${text}` : text;
+  if (socket === 'tls-untrusted' || socket === 'tls-hostname' || socket === 'tls-failed') return { kind: socket, reason: coded };
+  if (socket === 'unreachable' || IMAPFLOW_UNREACHABLE.has(code)) return { kind: 'unreachable', reason: coded };
+  if (socket === 'connection-dropped' || socket === 'timeout' || IMAPFLOW_LOST.has(code) || error instanceof ConnectionLostError) {
     return { kind: 'connection-lost', tokenExpired: TOKEN_EXPIRED.test(text), reason: text || code };
   }
   // imapflow wraps socket errors of the TLS handshake; look one level down.
@@ -120,7 +116,7 @@ export function explainFailure(server: MailServer, step: string, error: unknown)
   if (error instanceof ExplainedError) return error;
   const failure = classifyFailure(error);
   const where = `the IMAP server ${address(server)}`;
-  const detail = failure.kind === 'throttled' ? `throttled, back-off ${failure.backoffMs} ms` : failure.reason;
+  const detail = failure.kind === 'throttled' ? `throttled while ${step}, back-off ${failure.backoffMs} ms` : failure.reason;
   const options = { detail, cause: error };
   switch (failure.kind) {
     case 'unreachable':
@@ -135,6 +131,10 @@ export function explainFailure(server: MailServer, step: string, error: unknown)
       return new ExplainedError(`The certificate of ${where} is not issued for ${server.host}.`,
         "Use the host name the certificate names (Exchange Online: outlook.office365.com) in the account's settings.",
         { ...options, code: 'tls-hostname', actions: ['openSettings'] });
+    case 'tls-failed':
+      return new ExplainedError(`The secure connection to ${where} failed.`,
+        `${CHECK_SETTINGS} Port 993 expects TLS from the start, port 143 expects STARTTLS.`,
+        { ...options, code: 'tls-failed', actions: ['openSettings', 'showLog'] });
     case 'auth-refused':
       return new ExplainedError(`${capitalize(where)} refused the OAuth2 sign-in, also with a new token.`,
         'Sign in again. If it keeps failing, check that the app registration has the IMAP.AccessAsUser.All permission '
@@ -154,10 +154,10 @@ export function explainFailure(server: MailServer, step: string, error: unknown)
       return new ExplainedError(`The connection to ${where} was lost while ${step}, and reconnecting did not help.`,
         'Try again; if it keeps happening, check the network and the server.',
         { ...options, code: 'connection-lost', actions: ['retry', 'showLog'] });
-    case 'throttled':
-      return new ExplainedError(`${capitalize(where)} is throttling this mailbox (too many requests) while ${step}.`,
-        'Wait a minute and try again.',
-        { ...options, code: 'throttled', actions: ['retry'] });
+    case 'throttled': {
+      const { message, fix, code, actions } = explainThrottled('imap', server, failure.suggestedMs);
+      return new ExplainedError(message, fix, { ...options, code, actions });
+    }
     default:
       return new ExplainedError(`${capitalize(where)} failed while ${step}: ${failure.reason || 'no reason given'}`,
         'Try again; if it keeps failing, see the log for the server\'s reply.',

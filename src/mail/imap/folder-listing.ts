@@ -5,7 +5,8 @@
  * throttles is sent again after the back-off it suggests, so a count never goes missing
  * silently.
  */
-import { CommandFailedError, throttleBackoff } from './failures';
+import { throttleBackoff } from '../exchange-replies';
+import { CommandFailedError } from './failures';
 import { BurstReply } from './listing-connection';
 import { ListedFolder } from './folder-model';
 import { decodeMailboxName } from './modified-utf7';

@@ -116,7 +116,8 @@ export class FolderTree {
   /** The top-level folders, sorted. */
   readonly roots: readonly Folder[];
 
-  constructor(listed: readonly ListedFolder[]) {
+  /** `listed`: what the server said, kept so that the tree can be built again from a copy (the mailbox cache). */
+  constructor(readonly listed: readonly ListedFolder[]) {
     const delimiters = new Map<MutableFolder, string | null>();
     for (const entry of listed) {
       const folder = folderFrom(entry);

@@ -10,11 +10,10 @@
  * account (Exchange allows 20 per mailbox) and a second, deliberately tiny, wire path: greeting,
  * CAPABILITY, STARTTLS, AUTHENTICATE XOAUTH2 with SASL-IR, LIST, STATUS, LOGOUT.
  */
-import { connect as netConnect, isIP, Socket } from 'node:net';
-import { connect as tlsConnect, ConnectionOptions, TLSSocket } from 'node:tls';
+import { Socket } from 'node:net';
+import { openSocket, upgradeSocket } from '../net/connect';
+import { channelOf, xoauth2Response } from '../net/xoauth2';
 import { MailServer, XOAuth2Credentials } from '../server';
-import { secureContextTrusting } from '../tls-trust';
-import { channelOf, xoauth2Response } from '../xoauth2';
 import { address, ConnectionLostError, LoginRefusedError, CommandFailedError } from './failures';
 import { ImapTrace } from './protocol-trace';
 import { ImapResponse, parseResponse, ResponseFramer, TaggedStatus, UntaggedData } from './response-parser';
@@ -54,16 +53,6 @@ interface Burst {
   done(): void;
 }
 
-export function tlsOptions(server: MailServer): ConnectionOptions {
-  return {
-    host: server.host,
-    port: server.port,
-    // SNI takes names only; an IP address is still checked against the certificate's SANs.
-    servername: isIP(server.host) ? undefined : server.host,
-    secureContext: server.ca ? secureContextTrusting(server.ca) : undefined,
-  };
-}
-
 export class ListingConnection {
   private framer = new ResponseFramer();
   /** Bytes received for the burst in flight, against MAX_BURST_BYTES. */
@@ -86,6 +75,10 @@ export class ListingConnection {
   /** Rejects once, when the connection ends: every wait races it. */
   private readonly closedPromise = new Promise<never>((_resolve, reject) => { this.rejectClosed = reject; });
   capabilities = new Set<string>();
+
+  private get silenceMs(): number {
+    return this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
 
   private constructor(private readonly options: ListingConnectionOptions) {
     this.closedPromise.catch(() => undefined);
@@ -137,13 +130,12 @@ export class ListingConnection {
     const { server } = this.options;
     const greeted = new Promise<ImapResponse>((resolve) => { this.greeting = resolve; });
     const greeting = await this.withinDeadline('the greeting', async () => {
-      await new Promise<void>((resolve, reject) => {
-        const socket = server.security === 'tls'
-          ? tlsConnect(tlsOptions(server), resolve)
-          : netConnect({ host: server.host, port: server.port }, resolve);
-        socket.once('error', reject);
-        this.attach(socket);
-      });
+      const socket = await openSocket(server, server.security === 'tls', this.silenceMs);
+      if (this.closed) {
+        socket.destroy();
+        throw new ConnectionLostError(this.endReason ?? 'the connection ended while it was being set up');
+      }
+      this.attach(socket);
       return Promise.race([greeted, this.closedPromise]);
     });
     if (greeting.kind !== 'status' || greeting.status === 'BYE' || greeting.status === 'BAD' || greeting.status === 'NO') {
@@ -157,7 +149,7 @@ export class ListingConnection {
 
   private attach(socket: Socket): void {
     this.socket = socket;
-    socket.setTimeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => socket.destroy(new ConnectionLostError('the server did not answer in time')));
+    socket.setTimeout(this.silenceMs, () => socket.destroy(new ConnectionLostError('the server did not answer in time')));
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error: Error) => this.lost(error.message));
     socket.on('close', () => this.lost('the server closed the connection'));
@@ -172,14 +164,13 @@ export class ListingConnection {
     plain.removeAllListeners('data');
     plain.removeAllListeners('close');
     plain.removeAllListeners('error');
-    await new Promise<void>((resolve, reject) => {
-      const secured: TLSSocket = tlsConnect({ ...tlsOptions(this.options.server), socket: plain }, resolve);
-      secured.once('error', reject);
-      // Nothing read in cleartext carries over: a new framer for the TLS stream.
-      this.framer = new ResponseFramer();
-      this.cleartextOver = false;
-      this.attach(secured);
-    });
+    plain.setTimeout(0);
+    // A failed handshake comes as a SocketFailure that failures.ts explains (an untrusted certificate, a plain port).
+    const secured = await upgradeSocket(this.options.server, plain, this.silenceMs);
+    // Nothing read in cleartext carries over: a new framer for the TLS stream.
+    this.framer = new ResponseFramer();
+    this.cleartextOver = false;
+    this.attach(secured);
     // Capabilities read before TLS may have been forged; ask again.
     this.capabilities.clear();
     await this.burst(['CAPABILITY']);

@@ -135,12 +135,15 @@ export class ImapSession {
     });
   }
 
-  /** "Search Mailbox…" in one folder: the matches, newest first (see ./message-search). */
-  search(folder: string, query: SearchQuery): Promise<SearchHit[]> {
+  /**
+   * "Search Mailbox…" in one folder: the matches, newest first; `dated` (a search across folders)
+   * gives each its arrival date, to merge the folders' matches by (see ./message-search).
+   */
+  search(folder: string, query: SearchQuery, options: { dated?: boolean } = {}): Promise<SearchHit[]> {
     this.assertOpenable(folder);
     return this.command(`searching "${folder}"`, async (client) => {
       await this.select(client, folder, true);
-      return searchSelected(client, folder, query);
+      return searchSelected(client, folder, query, options.dated ?? false);
     });
   }
 

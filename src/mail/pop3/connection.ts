@@ -1,20 +1,18 @@
 /**
- * One POP3 connection: the socket (TLS from the first byte, or plain until STLS), the lines it
- * reads, the protocol trace, and the timeouts. Commands are built on `send`, `readStatus` and
- * `readDataLines`; what a reply means is for them to say.
+ * One POP3 connection: a line socket of the network layer (../net: TLS from the first byte, or
+ * plain until STLS; the trace; the timeouts and caps) and what its failures mean in POP3's
+ * words. Commands are built on `send`, `readStatus` and `readDataLines`; what a reply means is
+ * for them to say.
  */
-import { isIP, Socket, connect as connectTcp } from 'node:net';
-import { connect as connectTls, ConnectionOptions, TLSSocket } from 'node:tls';
 import { ExplainedError } from '../../errors';
 import { Redactor } from '../../redact';
+import { LineFailure, LineSocket } from '../net/line-socket';
+import { TokenChannel } from '../net/xoauth2';
 import { MailLog, MailServer, silentLog } from '../server';
-import { secureContextTrusting } from '../tls-trust';
-import { channelOf, TokenChannel } from '../xoauth2';
 import {
-  address, badGreeting, connectionDropped, isUnreachableError, lineTooLong, protocolError, replyTooLarge, replyTooSlow,
-  serverRefused, timedOut, tlsFailure, unreachable,
+  badGreeting, connectionDropped, lineTooLong, protocolError, replyTooLarge, replyTooSlow, serverRefused, timedOut, tlsFailure,
+  unreachable,
 } from './failures';
-import { LineReader, LineTooLongError } from './line-reader';
 import { isTerminator, parseStatusLine, StatusLine, unstuff } from './reply';
 
 export interface Pop3Options {
@@ -40,41 +38,16 @@ export interface Pop3Options {
  */
 const DEFAULTS = { connectTimeoutMs: 15_000, commandTimeoutMs: 30_000, maxLineLength: 64 * 1024, maxReplyBytes: 16 * 1024 * 1024, replyDeadlineMs: 120_000 };
 
-interface LineWaiter {
-  resolve(line: Buffer): void;
-  reject(error: Error): void;
-}
-
-/** The account's CA is trusted beside the system's, never instead of it; verification stays on. */
-function tlsOptions(server: MailServer): ConnectionOptions {
-  return {
-    host: server.host,
-    servername: isIP(server.host) ? undefined : server.host,
-    secureContext: server.ca ? secureContextTrusting(server.ca) : undefined,
-    minVersion: 'TLSv1.2',
-    rejectUnauthorized: true,
-  };
-}
-
 export class Pop3Connection {
   readonly redactor: Redactor;
   /** The log the trace goes to; steps write their events there too. */
   readonly log: MailLog;
   private readonly settings: typeof DEFAULTS;
-  private reader: LineReader;
-  private readonly lines: Buffer[] = [];
-  private waiter?: LineWaiter;
-  private failure?: Error;
+  private socket!: LineSocket;
   private step = 'the greeting';
-  private closing = false;
-  private detach: () => void = () => {};
   private greetingText = '';
-  /** Bytes of the lines read ahead of the commands that will take them. */
-  private queuedBytes = 0;
-  /** When the reply to the last command must be complete. */
-  private replyDeadline = Infinity;
 
-  private constructor(readonly server: MailServer, private socket: Socket, options: Pop3Options) {
+  private constructor(readonly server: MailServer, options: Pop3Options) {
     this.log = options.log ?? silentLog;
     this.redactor = options.redactor ?? new Redactor();
     this.settings = {
@@ -84,23 +57,19 @@ export class Pop3Connection {
       maxReplyBytes: options.maxReplyBytes ?? DEFAULTS.maxReplyBytes,
       replyDeadlineMs: options.replyDeadlineMs ?? DEFAULTS.replyDeadlineMs,
     };
-    this.reader = new LineReader(this.settings.maxLineLength);
   }
 
   /** Connects (with TLS when the server's security is `tls`) and reads the `+OK` greeting. */
   static async open(server: MailServer, options: Pop3Options = {}): Promise<Pop3Connection> {
-    const log = options.log ?? silentLog;
-    const timeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
-    log.debug(`POP3 connecting to ${address(server)} (${server.security === 'tls' ? 'TLS' : 'plain, then STLS'})`);
-    const socket = server.security === 'tls'
-      ? connectTls({ ...tlsOptions(server), port: server.port })
-      : connectTcp({ host: server.host, port: server.port });
-    await handshake(server, socket, socket instanceof TLSSocket, timeoutMs);
-    if (socket instanceof TLSSocket) log.debug(`POP3 TLS established with ${address(server)} (${socket.getProtocol() ?? 'unknown protocol'})`);
-    const connection = new Pop3Connection(server, socket, options);
-    connection.attach(socket);
+    const connection = new Pop3Connection(server, options);
+    const { settings } = connection;
+    connection.socket = await LineSocket.open(server, server.security === 'tls', {
+      label: 'POP3', log: connection.log, redactor: connection.redactor, connectTimeoutMs: settings.connectTimeoutMs,
+      replyDeadlineMs: settings.replyDeadlineMs, maxLineLength: settings.maxLineLength, maxUnreadBytes: settings.maxReplyBytes,
+      explain: (failure) => connection.explain(failure),
+    });
     try {
-      await connection.readGreeting(timeoutMs);
+      await connection.readGreeting(settings.connectTimeoutMs);
     } catch (error) {
       connection.close();
       throw error;
@@ -114,28 +83,25 @@ export class Pop3Connection {
   }
 
   get secure(): boolean {
-    return this.socket instanceof TLSSocket;
+    return this.socket.secure;
   }
 
-  /** What the token rule (../xoauth2) needs to know of this connection now. */
+  /** What the token rule (../net/xoauth2) needs to know of this connection now. */
   get tokenChannel(): TokenChannel {
-    return channelOf(this.socket, `POP3 server ${address(this.server)}`);
+    return this.socket.tokenChannel;
   }
 
   /** Sends one command line; the trace shows it redacted. */
   send(line: string, step = line): void {
-    if (this.failure) throw this.failure;
+    this.socket.send(line);
     this.step = step;
-    this.replyDeadline = Date.now() + this.settings.replyDeadlineMs;
-    this.log.trace(`POP3 C: ${this.redactor.redact(line)}`);
-    this.socket.write(`${line}\r\n`);
   }
 
   /** Reads the next status line (`+OK`, `-ERR` or `+ `). */
   async readStatus(): Promise<StatusLine> {
-    const line = (await this.nextLine(this.settings.commandTimeoutMs)).toString('utf8');
+    const line = (await this.socket.readLine(this.settings.commandTimeoutMs)).toString('utf8');
     const status = parseStatusLine(line);
-    if (!status) throw this.fail(protocolError(this.server, this.step, this.redactor.redact(line)));
+    if (!status) throw this.socket.abort(protocolError(this.server, this.step, this.redactor.redact(line)));
     return status;
   }
 
@@ -144,13 +110,10 @@ export class Pop3Connection {
     const data: Buffer[] = [];
     let bytes = 0;
     for (;;) {
-      const line = await this.nextLine(this.settings.commandTimeoutMs);
+      const line = await this.socket.readLine(this.settings.commandTimeoutMs);
       if (isTerminator(line)) return data;
       bytes += line.length + 2;
-      if (bytes > this.settings.maxReplyBytes) {
-        this.socket.destroy();
-        throw this.fail(replyTooLarge(this.server, this.step, this.settings.maxReplyBytes));
-      }
+      if (bytes > this.settings.maxReplyBytes) throw this.socket.abort(replyTooLarge(this.server, this.step, this.settings.maxReplyBytes));
       data.push(unstuff(line));
     }
   }
@@ -160,7 +123,7 @@ export class Pop3Connection {
     this.send(line, step);
     const status = await this.readStatus();
     if (status.kind === 'err') throw serverRefused(this.server, step, status.text);
-    if (status.kind === 'continue') throw this.fail(protocolError(this.server, step, `+ ${status.text}`));
+    if (status.kind === 'continue') throw this.socket.abort(protocolError(this.server, step, `+ ${status.text}`));
     return status.text;
   }
 
@@ -175,31 +138,17 @@ export class Pop3Connection {
    * clear after that `+OK` are dropped: they could be an attacker's injected replies.
    */
   async upgradeToTls(): Promise<void> {
-    this.detach();
-    // From here on the TLS socket reports the plain socket's failures; this only keeps them from going unhandled.
-    this.socket.on('error', () => {});
-    const dropped = this.reader.discard() + this.lines.splice(0).length;
-    this.queuedBytes = 0;
-    if (dropped) this.log.warn(`POP3 ignored ${dropped} unexpected bytes or lines sent before TLS by ${address(this.server)}`);
-    const secure = connectTls({ ...tlsOptions(this.server), socket: this.socket });
     this.step = 'STLS';
-    await handshake(this.server, secure, true, this.settings.connectTimeoutMs);
-    this.log.debug(`POP3 TLS established with ${address(this.server)} (${secure.getProtocol() ?? 'unknown protocol'})`);
-    this.socket = secure;
-    this.reader = new LineReader(this.settings.maxLineLength);
-    this.attach(secure);
+    await this.socket.startTls();
   }
 
   /** Ends the session after QUIT's reply, or abandons it: no more replies are awaited. */
   close(): void {
-    this.closing = true;
-    this.failure ??= new Error('POP3 connection closed');
-    this.socket.end();
-    this.socket.destroy();
+    this.socket.close();
   }
 
   private async readGreeting(timeoutMs: number): Promise<void> {
-    const line = (await this.nextLine(timeoutMs)).toString('utf8');
+    const line = (await this.socket.readLine(timeoutMs)).toString('utf8');
     const status = parseStatusLine(line);
     if (status?.kind === 'ok') {
       this.greetingText = status.text;
@@ -210,113 +159,22 @@ export class Pop3Connection {
     throw badGreeting(this.server, shown);
   }
 
-  private attach(socket: Socket): void {
-    const onData = (chunk: Buffer) => this.receive(chunk);
-    const onError = (error: Error) => this.fail(connectionDropped(this.server, this.step, error));
-    const onClose = () => this.fail(connectionDropped(this.server, this.step));
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    this.detach = () => {
-      socket.off('data', onData);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-    };
-  }
-
-  private receive(chunk: Buffer): void {
-    let lines: Buffer[];
-    try {
-      lines = this.reader.push(chunk);
-    } catch (error) {
-      if (!(error instanceof LineTooLongError)) throw error;
-      this.fail(lineTooLong(this.server, this.step, error.limit));
-      this.socket.destroy();
-      return;
-    }
-    for (const line of lines) {
-      this.log.trace(`POP3 S: ${this.redactor.redact(line.toString('utf8'))}`);
-      const waiter = this.waiter;
-      if (waiter) {
-        this.waiter = undefined;
-        waiter.resolve(line);
-      } else {
-        this.lines.push(line);
-        this.queuedBytes += line.length;
-        if (this.queuedBytes > this.settings.maxReplyBytes) {
-          this.fail(replyTooLarge(this.server, this.step, this.settings.maxReplyBytes));
-          this.socket.destroy();
-          return;
-        }
+  /** The network layer's failures in POP3's words. */
+  private explain(failure: LineFailure): ExplainedError {
+    const { server, step } = this;
+    switch (failure.kind) {
+      case 'handshake': {
+        const { kind } = failure.failure;
+        if (kind === 'unreachable') return unreachable(server, failure.failure);
+        if (kind === 'timeout') return timedOut(server, 'the TLS handshake', this.settings.connectTimeoutMs);
+        if (kind === 'connection-dropped') return connectionDropped(server, failure.upgrade || server.security === 'tls' ? 'the TLS handshake' : 'the connection', failure.failure);
+        return tlsFailure(server, failure.failure);
       }
+      case 'dropped': return connectionDropped(server, step, failure.cause);
+      case 'silent': return timedOut(server, step, failure.ms);
+      case 'too-slow': return replyTooSlow(server, step, failure.ms);
+      case 'line-too-long': return lineTooLong(server, step, failure.limit);
+      case 'too-much-unread': return replyTooLarge(server, step, failure.limit);
     }
   }
-
-  /** Records the first reason the connection cannot go on; later reads fail with it. */
-  private fail(error: ExplainedError): ExplainedError {
-    if (this.closing) return error;
-    this.failure ??= error;
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    waiter?.reject(this.failure);
-    return error;
-  }
-
-  private nextLine(timeoutMs: number): Promise<Buffer> {
-    const queued = this.lines.shift();
-    if (queued) {
-      this.queuedBytes -= queued.length;
-      return Promise.resolve(queued);
-    }
-    if (this.failure) return Promise.reject(this.failure);
-    const left = this.replyDeadline - Date.now();
-    const slow = left < timeoutMs;
-    return new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fail(slow ? replyTooSlow(this.server, this.step, this.settings.replyDeadlineMs) : timedOut(this.server, this.step, timeoutMs));
-        this.socket.destroy();
-      }, Math.max(0, slow ? left : timeoutMs));
-      this.waiter = {
-        resolve: (line) => { clearTimeout(timer); resolve(line); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
-      };
-    });
-  }
-}
-
-/** Waits for the TCP connection and, for TLS, the verified handshake; explains what failed. */
-function handshake(server: MailServer, socket: Socket, tls: boolean, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let tcpUp = socket.readyState === 'open';
-    const settle = (error?: ExplainedError) => {
-      clearTimeout(timer);
-      socket.off('connect', onConnect);
-      socket.off('secureConnect', onReady);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      if (!error) return resolve();
-      socket.destroy();
-      reject(error);
-    };
-    const onConnect = () => {
-      tcpUp = true;
-      if (!tls) settle();
-    };
-    const onReady = () => settle();
-    const onError = (error: Error) => {
-      if (!tcpUp && isUnreachableError(error)) settle(unreachable(server, error));
-      else settle(tls ? tlsFailure(server, error) : connectionDropped(server, 'the connection', error));
-    };
-    const onClose = () => settle(tcpUp
-      ? connectionDropped(server, tls ? 'the TLS handshake' : 'the connection')
-      : unreachable(server, new Error('connection closed before it was established')));
-    const timer = setTimeout(() => {
-      const error = Object.assign(new Error(`no connection after ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
-      settle(tcpUp ? timedOut(server, 'the TLS handshake', timeoutMs) : unreachable(server, error));
-    }, timeoutMs);
-    socket.on('connect', onConnect);
-    socket.on('secureConnect', onReady);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-  });
 }

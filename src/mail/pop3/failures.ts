@@ -3,6 +3,7 @@
  * words, what to do, a stable code, and the server's own text or the socket error in `detail`.
  */
 import { ExplainedError } from '../../errors';
+import { describeError as describe, socketFailureOf } from '../../socket-failure';
 import { MailServer } from '../server';
 
 export type Pop3FailureCode =
@@ -26,28 +27,6 @@ export const address = (server: MailServer) => `${server.host}:${server.port}`;
 
 const CHECK_SETTINGS = "Check the account's POP3 host, port and security setting (Exchange Online: outlook.office365.com, port 995, TLS).";
 
-const UNREACHABLE_ERRORS = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-const UNTRUSTED_CERTIFICATE_ERRORS = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_SIGNATURE_FAILURE', 'INVALID_CA',
-]);
-
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function describe(error: unknown): string {
-  const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  return code && !message.includes(code) ? `${code}: ${message}` : message;
-}
-
-export function isUnreachableError(error: unknown): boolean {
-  return UNREACHABLE_ERRORS.has(errorCode(error) ?? '');
-}
-
 export function unreachable(server: MailServer, cause: unknown): ExplainedError {
   return new ExplainedError(`Cannot reach the POP3 server ${address(server)}.`,
     `${CHECK_SETTINGS} Also check that no firewall or proxy blocks the port.`,
@@ -56,15 +35,15 @@ export function unreachable(server: MailServer, cause: unknown): ExplainedError 
 
 /** A failure during the TLS handshake (implicit TLS or after STLS). */
 export function tlsFailure(server: MailServer, cause: unknown): ExplainedError {
-  const code = errorCode(cause) ?? '';
+  const kind = socketFailureOf(cause)?.kind;
   const options = { detail: describe(cause), actions: ['openSettings' as const], cause };
-  if (UNTRUSTED_CERTIFICATE_ERRORS.has(code)) {
+  if (kind === 'tls-untrusted') {
     return new ExplainedError(`The certificate of the POP3 server ${address(server)} is not trusted.`,
       "If the server uses a private certificate authority, set the account's CA file to that authority's certificate (PEM); "
         + 'otherwise check that the host is really your mail server and not a proxy that intercepts TLS.',
       { ...options, code: 'tls-untrusted' });
   }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+  if (kind === 'tls-hostname') {
     return new ExplainedError(`The certificate of the POP3 server ${address(server)} is not issued for ${server.host}.`,
       "Use the host name the certificate names (Exchange Online: outlook.office365.com) in the account's settings.",
       { ...options, code: 'tls-hostname' });

@@ -3,6 +3,8 @@
  * Postfix/Dovecot's) or from the socket error, as an ExplainedError with what to do about it.
  */
 import { ErrorAction, ExplainedError } from '../../errors';
+import { kindOfCode } from '../../socket-failure';
+import { explainSmtpAuthDisabled, SMTP_AUTH_DISABLED } from '../exchange-replies';
 import { MailServer } from '../server';
 import { RefusedRecipient } from './dialogue';
 
@@ -31,16 +33,11 @@ export interface SendContext {
   sizeBytes?: number;
 }
 
-const SMTP_AUTH_DISABLED = /5\.7\.139/;
 const TOKEN_REFUSED = /^535\b|5\.7\.(3|8)\b|authentication (unsuccessful|failed)/i;
 const SEND_AS = /SendAsDenied|5\.2\.252|not owned by user|not allowed to send as/i;
 const TOO_LARGE = /^552\b|5\.3\.4|message size exceeds|too large|size larger than allowed/i;
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EDNS', 'ECONNRESET']);
-const UNTRUSTED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_SIGNATURE_FAILURE', 'INVALID_CA', 'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
+/** nodemailer's code for a name that does not resolve; Node's codes are read by the one table (src/socket-failure.ts). */
+const NODEMAILER_UNREACHABLE = 'EDNS';
 
 const hostPort = (server: MailServer) => `${server.host}:${server.port}`;
 
@@ -53,29 +50,6 @@ function explained(message: string, fix: string, code: string, failure: SmtpFail
 
 function firstLine(reply: string): string {
   return reply.split(/\r?\n/)[0].trim();
-}
-
-function explainAuthDisabled(reply: string, failure: SmtpFailure, context: SendContext): ExplainedError {
-  const enableMailbox = `Set-CASMailbox -Identity ${context.user} -SmtpClientAuthenticationDisabled $false`;
-  const enableTenant = 'Set-TransportConfig -SmtpClientAuthenticationDisabled $false';
-  if (/disabled for the Mailbox/i.test(reply)) {
-    return explained(`SMTP AUTH is turned off for the mailbox ${context.user} (${firstLine(reply)}).`,
-      `An Exchange admin turns it on for this mailbox in Exchange Online PowerShell: ${enableMailbox}`,
-      'smtp-auth-disabled-mailbox', failure);
-  }
-  if (/disabled for the Tenant/i.test(reply)) {
-    return explained(`SMTP AUTH is turned off for the whole organization (${firstLine(reply)}).`,
-      `An Exchange admin turns it on in Exchange Online PowerShell, for the organization: ${enableTenant} — or only for this mailbox: ${enableMailbox}`,
-      'smtp-auth-disabled-tenant', failure);
-  }
-  if (/security defaults/i.test(reply)) {
-    return explained(`The organization's security defaults block SMTP AUTH for ${context.user} (${firstLine(reply)}).`,
-      'Security defaults in Entra ID block SMTP AUTH even with OAuth2; an admin replaces them with Conditional Access policies that allow it, or the mailbox sends another way.',
-      'smtp-auth-blocked', failure);
-  }
-  return explained(`Exchange refused SMTP AUTH for ${context.user} by policy (${firstLine(reply)}).`,
-    `An admin checks the sign-in logs in Entra ID (Conditional Access) and that SMTP AUTH is on for the mailbox: ${enableMailbox}`,
-    'smtp-auth-blocked', failure);
 }
 
 function explainRecipient(refused: RefusedRecipient, failure: SmtpFailure): ExplainedError {
@@ -95,12 +69,16 @@ function megabytes(bytes: number): string {
 export function explainSmtpFailure(failure: SmtpFailure, context: SendContext): ExplainedError {
   const reply = failure.response ?? '';
   const codes = [failure.code, failure.causeCode].filter((c): c is string => Boolean(c));
+  const kinds = new Set(codes.map(kindOfCode));
   const server = hostPort(context.server);
 
   const refused = failure.refusedRecipients?.[0];
   if (refused) return explainRecipient(refused, failure);
 
-  if (SMTP_AUTH_DISABLED.test(reply)) return explainAuthDisabled(reply, failure, context);
+  if (SMTP_AUTH_DISABLED.test(reply)) {
+    const { message, fix, code, actions } = explainSmtpAuthDisabled(reply, context.user);
+    return explained(message, fix, code, failure, actions);
+  }
   if (failure.code === 'EAUTH' || (failure.command?.startsWith('AUTH') && TOKEN_REFUSED.test(reply))) {
     const renewed = failure.tokenRenewed ? ', also after renewing it once' : '';
     return explained(`The SMTP server refused the sign-in token for ${context.user}${reply ? ` (${firstLine(reply)})` : ''}${renewed}. Nothing was sent.`,
@@ -121,7 +99,7 @@ export function explainSmtpFailure(failure: SmtpFailure, context: SendContext): 
   if (failure.code === 'EENVELOPE' && failure.command === 'RCPT TO' && reply) {
     return explainRecipient({ address: 'every recipient', reply }, failure);
   }
-  if (codes.some((c) => UNTRUSTED.has(c)) || /certificate/i.test(failure.message)) {
+  if (kinds.has('tls-untrusted') || kinds.has('tls-hostname') || /certificate/i.test(failure.message)) {
     return explained(`The certificate of the SMTP server ${server} is not trusted (${failure.causeCode ?? failure.message}).`,
       'If the server uses a private certificate authority, put its PEM certificate in a file and set it as `caFile` of this account (setting exchangeMail.accounts). Never turn certificate checks off.',
       'certificate-untrusted', failure, ['openSettings']);
@@ -131,17 +109,22 @@ export function explainSmtpFailure(failure: SmtpFailure, context: SendContext): 
       'Check the SMTP port and security of the account: Exchange Online is smtp.office365.com, port 587 with STARTTLS; port 465 is TLS from the start (security "tls").',
       'starttls-unavailable', failure, ['openSettings']);
   }
-  if (codes.some((c) => UNREACHABLE.has(c))) {
+  if (kinds.has('unreachable') || codes.includes(NODEMAILER_UNREACHABLE)) {
     const why = codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN') || codes.includes('EDNS') ? 'its name does not resolve'
       : codes.includes('ETIMEDOUT') ? 'the connection timed out' : codes.includes('ECONNREFUSED') ? 'the connection was refused' : failure.causeCode ?? failure.code;
     return explained(`Cannot reach the SMTP server ${server}: ${why}. Nothing was sent.`,
       'Check the SMTP host and port of the account (Exchange Online: smtp.office365.com:587), your network, VPN or proxy, and that a firewall allows outgoing connections to that port.',
       'server-unreachable', failure, ['retry', 'openSettings']);
   }
-  if (failure.code === 'ETLS' || /wrong version number|packet length too long|unknown protocol|EPROTO/i.test(`${failure.message} ${failure.causeCode ?? ''}`)) {
+  if (failure.code === 'ETLS' || kinds.has('tls-failed') || /wrong version number|packet length too long|unknown protocol|EPROTO/i.test(`${failure.message} ${failure.causeCode ?? ''}`)) {
     return explained(`The TLS handshake with ${server} failed (${failure.message}).`,
       'The port and security setting do not match: port 587 uses STARTTLS (security "starttls"), port 465 TLS from the start (security "tls").',
       'tls-failed', failure, ['openSettings']);
+  }
+  if (kinds.has('connection-dropped')) {
+    return explained(`The SMTP server ${server} dropped the connection (${failure.causeCode ?? failure.code}) before it took the message.`,
+      'Try again; if it keeps happening, check your network, VPN or proxy, and the SMTP host, port and security of the account (Exchange Online: smtp.office365.com:587, STARTTLS).',
+      'connection-dropped', failure, ['retry', 'showLog']);
   }
   if (/^4\d\d/.test(reply)) {
     return explained(`The SMTP server is busy or could not take the message now (${firstLine(reply)}).`,

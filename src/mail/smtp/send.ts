@@ -11,7 +11,6 @@
  * Nothing is half-sent: addresses are checked before connecting, and when the server refuses
  * any recipient the connection is dropped before the message body, so nobody gets it.
  */
-import { isIP } from 'node:net';
 import { checkServerIdentity } from 'node:tls';
 import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
@@ -21,8 +20,8 @@ import { ExplainedError, isExplained } from '../../errors';
 import { DraftMessage, validateRecipients, validateSender } from '../compose/draft';
 import { OutgoingMessage, Rfc822Message, startRfc822 } from '../compose/rfc822';
 import { CredentialsProvider, MailLog, MailServer, silentLog, XOAuth2Credentials } from '../server';
-import { secureContextTrusting } from '../tls-trust';
-import { bearerTokenFor, CleartextTokenRefused, TokenChannel } from '../xoauth2';
+import { tlsOptions } from '../net/connect';
+import { bearerTokenFor, CleartextTokenRefused, TokenChannel } from '../net/xoauth2';
 import { SmtpDialogue } from './dialogue';
 import { explainSmtpFailure, SendContext, SmtpFailure } from './explain';
 import { smtpTraceLogger } from './trace';
@@ -71,7 +70,7 @@ const DIALOGUE_DEADLINE = 120_000;
 /**
  * One attempt's connection: what nodemailer is told, and whether its TLS handshake verified the
  * server. nodemailer writes the token itself; it asks `provisionCallback` for it, and the token
- * rule (../xoauth2) answers only once the handshake (TLS from the first byte, or after STARTTLS,
+ * rule (../net/xoauth2) answers only once the handshake (TLS from the first byte, or after STARTTLS,
  * which `requireTLS` makes mandatory) has verified the certificate.
  */
 function transportOptions(server: MailServer, user: string, provisionCallback: XOAuth2ProvisionCallback,
@@ -82,10 +81,7 @@ function transportOptions(server: MailServer, user: string, provisionCallback: X
     secure: server.security === 'tls',
     requireTLS: server.security === 'starttls',
     tls: {
-      ...(server.ca ? { secureContext: secureContextTrusting(server.ca) } : {}),
-      ...(isIP(server.host) ? {} : { servername: server.host }),
-      minVersion: 'TLSv1.2',
-      rejectUnauthorized: true,
+      ...tlsOptions(server),
       // Node calls this only on a TLS socket whose chain verified; the name check stays Node's own.
       checkServerIdentity: (host, cert) => {
         const mismatch = checkServerIdentity(host, cert);

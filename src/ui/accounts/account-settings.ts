@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Account, AccountEntry, AccountSetting, describeProblem, parseAccounts } from '../../accounts/account';
-import { sharedMailboxesOf } from '../../accounts/mailboxes';
+import { sharedMailboxesOf, storeSharedMailboxes } from '../../accounts/mailboxes';
 
 const SECTION = 'exchangeMail';
 const KEY = 'accounts';
@@ -75,9 +75,8 @@ export class AccountSettings implements vscode.Disposable {
     const index = current.findIndex((s) => typeof s === 'object' && s !== null
       && String((s as { address?: unknown }).address ?? '').trim().toLowerCase() === account.id);
     if (index < 0) return;
-    const entry = { ...(current[index] as Record<string, unknown>) };
-    if (mailboxes.length) entry.sharedMailboxes = mailboxes;
-    else delete entry.sharedMailboxes;
+    const entry = { ...(current[index] as AccountSetting) };
+    storeSharedMailboxes(entry, mailboxes);
     await this.write(current.map((s, i) => (i === index ? entry : s)));
   }
 

@@ -6,8 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Account } from '../../accounts/account';
-import { checkEmail } from '../../accounts/fields';
-import { signInOf } from '../../accounts/mailboxes';
+import { sharedMailboxProblem, signInOf, withSharedMailbox } from '../../accounts/mailboxes';
 import type { AccountSettings } from './account-settings';
 import { AccountArgument, pickAccount } from './pick-account';
 import { AccountNode } from '../tree/account-nodes';
@@ -17,13 +16,7 @@ export async function addSharedMailbox(settings: AccountSettings, argument: Acco
   const account = await pickAccount(settings, argument, 'Account whose sign-in opens the shared mailbox');
   if (!account) return undefined;
   const owner = signInOf(account);
-  const problem = (value: string): string | undefined => {
-    const wanted = value.trim().toLowerCase();
-    if (checkEmail(value.trim())) return 'Enter the shared mailbox\'s address, such as support@contoso.com.';
-    if (wanted === owner.id) return `${owner.address} is the account's own mailbox.`;
-    if (owner.sharedMailboxes.some((m) => m.toLowerCase() === wanted)) return `${value.trim()} is already one of ${owner.address}'s shared mailboxes.`;
-    return undefined;
-  };
+  const problem = (value: string): string | undefined => sharedMailboxProblem(owner, value);
   const typed = address ?? await vscode.window.showInputBox({
     title: `Add a shared mailbox to ${owner.address}`,
     prompt: owner.authMode === 'client-credentials'
@@ -39,7 +32,7 @@ export async function addSharedMailbox(settings: AccountSettings, argument: Acco
     void vscode.window.showErrorMessage(refused);
     return undefined;
   }
-  await settings.setSharedMailboxes(owner, [...owner.sharedMailboxes, typed.trim()]);
+  await settings.setSharedMailboxes(owner, withSharedMailbox(owner, typed));
   return typed.trim();
 }
 

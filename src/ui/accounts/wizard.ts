@@ -6,6 +6,7 @@
 import { AUTH_MODES, AccountSetting, Credential, PROTOCOLS, VsCodeProvider, parseAccount } from '../../accounts/account';
 import { appSecretOf, AUTH_MODE_CHOICES } from '../../accounts/auth-modes';
 import { parsePort, readPrivateKeyFile } from '../../accounts/fields';
+import { sharedMailboxProblem, storeSharedMailboxes, withSharedMailbox } from '../../accounts/mailboxes';
 import {
   EXCHANGE_APP_ONLY_RESOURCES, EXCHANGE_DELEGATED_RESOURCE, MICROSOFT_LOGIN, PRESET_IDS, PRESETS, PresetId, suggestedPreset, usualSecurity,
 } from '../../accounts/presets';
@@ -44,6 +45,7 @@ interface Draft {
   certificateThumbprint: string;
   privateKeyFile: string;
   certificatePrivateKey?: string;
+  sharedMailboxes: string[];
 }
 
 /** The account setting the draft stands for, written the way a person would: preset defaults left out. */
@@ -73,6 +75,7 @@ function toSetting(draft: Draft): AccountSetting {
     setting.credential = draft.credential;
     if (draft.credential === 'certificate') setting.certificateThumbprint = draft.certificateThumbprint.trim();
   }
+  storeSharedMailboxes(setting, draft.sharedMailboxes);
   return setting;
 }
 
@@ -239,6 +242,20 @@ function originStep(options: {
   });
 }
 
+/**
+ * The shared mailboxes typed as a list (commas, semicolons or spaces between), each added in
+ * turn as Add Shared Mailbox… adds one: the list, or what is wrong with the first bad one.
+ */
+function typedSharedMailboxes(d: Draft, text: string): { mailboxes: string[] } | { problem: string } {
+  let owner = { address: d.address, sharedMailboxes: [] as string[] };
+  for (const typed of text.split(/[\s,;]+/).filter(Boolean)) {
+    const problem = sharedMailboxProblem(owner, typed);
+    if (problem) return { problem };
+    owner = { ...owner, sharedMailboxes: withSharedMailbox(owner, typed) };
+  }
+  return { mailboxes: owner.sharedMailboxes };
+}
+
 function buildSteps(existing: Set<string>): Step[] {
   return [
     inputStep({
@@ -398,6 +415,25 @@ function buildSteps(existing: Set<string>): Step[] {
         return true;
       },
     }),
+    inputStep({
+      question: (d) => ({
+        prompt: `Shared mailboxes this sign-in also opens, separated by commas; leave empty for none. ${d.authMode === 'client-credentials'
+          ? 'The app needs a mailbox permission on each (Add-MailboxPermission for its service principal).'
+          : `${d.address} needs FullAccess on each (Add-MailboxPermission), and SendAs to send as it (Add-RecipientPermission).`}`,
+        placeholder: 'support@contoso.com, alerts@contoso.com',
+        value: d.sharedMailboxes.join(', '),
+      }),
+      validate: (d, text) => {
+        const typed = typedSharedMailboxes(d, text);
+        return 'problem' in typed ? typed.problem : undefined;
+      },
+      keep: (d, text) => {
+        const typed = typedSharedMailboxes(d, text);
+        if ('problem' in typed) return false;
+        d.sharedMailboxes = typed.mailboxes;
+        return true;
+      },
+    }),
   ];
 }
 
@@ -411,7 +447,7 @@ export async function runAddAccountWizard(prompts: WizardPrompts, options: Wizar
   const draft: Draft = {
     address: '', preset: 'microsoft365', authMode: 'vscode', protocols: [...PROTOCOLS], clientId: '', servers: {},
     authorityHost: MICROSOFT_LOGIN, delegatedResource: EXCHANGE_DELEGATED_RESOURCE, appOnlyResources: { ...EXCHANGE_APP_ONLY_RESOURCES },
-    caFile: '', vscodeProvider: 'microsoft', credential: 'secret', clientSecret: '', certificateThumbprint: '', privateKeyFile: '',
+    caFile: '', vscodeProvider: 'microsoft', credential: 'secret', clientSecret: '', certificateThumbprint: '', privateKeyFile: '', sharedMailboxes: [],
   };
   const steps = buildSteps(new Set(options.existing));
   const history: number[] = [];

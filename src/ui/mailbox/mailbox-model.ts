@@ -11,6 +11,8 @@ import { toMailServer } from '../../accounts/mail-server';
 import { loadCore } from '../bundle-loader';
 import { asExplained } from '../show-error';
 import type { AccountSessions } from './account-sessions';
+import type { CachedMailboxes } from './cached-mailboxes';
+import { CachedView, type CacheState, type ShownFolders } from './cached-view';
 import { MailboxSearch } from './mailbox-search';
 
 /** An account's folders, or why they could not be listed. */
@@ -77,7 +79,7 @@ class AccountMailbox {
   /** The last "Search Mailbox…", shown as "Search: …" until closed or replaced. */
   search?: MailboxSearch;
 
-  constructor(readonly session: ImapSession) {}
+  constructor(readonly account: Account, readonly session: ImapSession) {}
 }
 
 /** Any failure as the user should see it: an ExplainedError, never a stack. */
@@ -122,14 +124,46 @@ export class MailboxModel implements vscode.Disposable {
   /** The Inbox watch counted the account's unread Inbox mail; `previous` is undefined the first time. */
   readonly onDidCountInbox = this.inboxCounted.event;
   private readonly subscriptions: vscode.Disposable[];
+  private readonly cached?: CachedView;
 
-  constructor(private readonly sessions: AccountSessions) {
+  /** With `cache`, a new window shows what it kept until the server answers, and the cache follows what the server says (./cached-view). */
+  constructor(private readonly sessions: AccountSessions, cache?: CachedMailboxes) {
+    this.cached = cache && new CachedView(cache, this, (accountId) => this.changed.fire({ accountId }));
     this.subscriptions = [
       sessions.onDidClose((id) => {
         if (this.forget(id)) this.changed.fire({ accountId: id });
       }),
       sessions.onDidSignIn((id) => void this.forgetFailures(id)),
+      this.changed.event((change) => this.cached?.save(change?.accountId)),
     ];
+  }
+
+  /** The folders the view shows: the listing, or in a new window the cached ones until the server answers. */
+  shownFolders(account: Account): Promise<ShownFolders> {
+    return this.cached ? this.cached.folders(account) : this.folders(account);
+  }
+
+  /** A folder's messages as the view shows them: the cached first page while the account is shown from the cache. */
+  shownMessages(account: Account, folder: string): Promise<FolderMessages> {
+    return this.cached ? this.cached.messages(account, folder) : this.messages(account, folder);
+  }
+
+  /** Whether the view shows the account from the cache, and how that stands. */
+  async cacheState(account: Account): Promise<CacheState | undefined> {
+    return this.cached?.state(account);
+  }
+
+  /** The account's listing and the first pages its session read (for the mailbox cache); undefined while it has listed nothing. */
+  async readSoFar(accountId: string): Promise<{ tree: FolderTree; pages: Map<string, FolderMessages> } | undefined> {
+    const mailbox = this.mailboxes.get(accountId);
+    const tree = (await mailbox?.listing)?.folders;
+    if (!mailbox || !tree || this.mailboxes.get(accountId) !== mailbox) return undefined;
+    const pages = new Map<string, FolderMessages>();
+    for (const [path, pending] of [...mailbox.pages]) {
+      const state = await pending;
+      if (!state.error) pages.set(path, state);
+    }
+    return { tree, pages };
   }
 
   /** The account's folders, listed once per session (or refresh). */
@@ -339,6 +373,7 @@ export class MailboxModel implements vscode.Disposable {
 
   /** Lists everything again: every account, or one. */
   refresh(accountId?: string): void {
+    this.cached?.askAgain(accountId);
     for (const [id, mailbox] of this.mailboxes) {
       if (accountId && id !== accountId) continue;
       mailbox.listing = undefined;
@@ -404,6 +439,7 @@ export class MailboxModel implements vscode.Disposable {
 
   /** After a sign-in, what failed is read again on next use; what is under way or was read stays. */
   private async forgetFailures(accountId: string): Promise<void> {
+    this.cached?.askAgain(accountId);
     const mailbox = this.mailboxes.get(accountId);
     if (!mailbox) return;
     const listing = mailbox.listing;
@@ -418,7 +454,7 @@ export class MailboxModel implements vscode.Disposable {
     let mailbox = this.mailboxes.get(account.id);
     if (mailbox?.session === session) return mailbox;
     if (mailbox) this.forget(account.id);
-    mailbox = new AccountMailbox(session);
+    mailbox = new AccountMailbox(account, session);
     const current = mailbox;
     this.mailboxes.set(account.id, mailbox);
     mailbox.watch = session.onInboxUnreadChanged((count) => {
@@ -436,6 +472,7 @@ export class MailboxModel implements vscode.Disposable {
     const mailbox = this.mailboxes.get(accountId);
     if (!mailbox) return false;
     this.mailboxes.delete(accountId);
+    this.cached?.forget(accountId);
     mailbox.watch?.dispose();
     if (mailbox.inboxUnread !== undefined) this.inboxChanged.fire();
     return true;

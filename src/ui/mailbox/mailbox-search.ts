@@ -24,10 +24,15 @@ export class MailboxSearch {
   private constructor(readonly query: SearchQuery, /** The folder searched; undefined: every openable folder. */ readonly folder: string | undefined,
     private readonly hits: readonly SearchHit[]) {}
 
-  /** Searches the folders one after the other (the session runs one command at a time) and reads the first page. */
+  /**
+   * Searches the folders one after the other (the session runs one command at a time) and reads
+   * the first page. Matches of several folders are merged by arrival date; one folder's come in
+   * its own order.
+   */
   static async run(session: ImapSession, query: SearchQuery, folders: readonly string[], folder: string | undefined): Promise<MailboxSearch> {
     const hits: SearchHit[] = [];
-    for (const path of folders) hits.push(...await session.search(path, query));
+    const dated = folders.length > 1;
+    for (const path of folders) hits.push(...await session.search(path, query, { dated }));
     const search = new MailboxSearch(query, folder, hits.sort(newestFirst));
     await search.loadMore(session);
     return search;

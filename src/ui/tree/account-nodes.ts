@@ -4,6 +4,7 @@ import { describeProblem } from '../../accounts/account';
 import { AUTH_MODE_CHOICES } from '../../accounts/auth-modes';
 import { PRESETS } from '../../accounts/presets';
 import { PROTOCOL_NAMES } from '../../mail/server';
+import type { CacheState } from '../mailbox/cached-view';
 
 export type AccountState = 'signedIn' | 'signedOut' | 'invalid';
 
@@ -11,12 +12,17 @@ const STATE_TEXT: Record<AccountState, string> = { signedIn: 'signed in', signed
 
 /**
  * An account of the Mailboxes view: one entry of `exchangeMail.accounts`, valid or not, or one
- * of its shared mailboxes (its `account` then has `openedBy`), shown right after it.
+ * of its shared mailboxes (its `account` then has `openedBy`), shown right after it. While what
+ * is under it comes from the mailbox cache, its description says so: "cached · updating…", or
+ * "cached · not current" when the server could not be asked.
  */
 export class AccountNode {
   readonly kind = 'account';
-  /** `showsMail`: the view lists the account's folders (or why not) under it. */
-  constructor(readonly entry: AccountEntry, readonly state: AccountState, readonly showsMail = false) {}
+  /**
+   * `showsMail`: the view lists the account's folders (or why not) under it; `cached`: they come
+   * from the mailbox cache (../mailbox/cached-view).
+   */
+  constructor(readonly entry: AccountEntry, readonly state: AccountState, readonly showsMail = false, readonly cached?: CacheState) {}
 
   get account(): Account | undefined {
     return this.entry.valid ? this.entry.account : undefined;
@@ -38,19 +44,25 @@ export class AccountNode {
     const item = new vscode.TreeItem(this.label, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     const owner = this.openedBy;
     item.id = this.entry.valid ? `account:${this.entry.account.id}` : `account#${this.entry.index}`;
-    item.description = owner ? `shared · ${owner.address}` : STATE_TEXT[this.state];
+    const cached = this.cached && (this.cached.failed ? 'cached · not current' : 'cached · updating…');
+    item.description = [owner ? `shared · ${owner.address}` : STATE_TEXT[this.state], cached].filter(Boolean).join(' · ');
     item.contextValue = owner ? `sharedMailbox.${this.state}` : `account.${this.state}`;
     item.iconPath = this.state === 'invalid'
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
       : owner ? new vscode.ThemeIcon('organization') : new vscode.ThemeIcon(this.state === 'signedIn' ? 'account' : 'circle-large-outline');
     item.tooltip = this.tooltip();
-    item.accessibilityInformation = { label: owner ? `${this.label}, shared mailbox opened by ${owner.address}` : `${this.label}, ${STATE_TEXT[this.state]}` };
+    const shownFrom = this.cached ? `, shown from the cache of ${this.cached.savedAt.toLocaleString()}${this.cached.failed ? ', not current' : ', updating'}` : '';
+    item.accessibilityInformation = { label: `${owner ? `${this.label}, shared mailbox opened by ${owner.address}` : `${this.label}, ${STATE_TEXT[this.state]}`}${shownFrom}` };
     return item;
   }
 
   private tooltip(): vscode.MarkdownString {
     const md = new vscode.MarkdownString('', true);
     md.appendMarkdown(`**${escape(this.label)}** — ${STATE_TEXT[this.state]}\n\n`);
+    if (this.cached) {
+      md.appendMarkdown(`Folders and messages as they were on ${escape(this.cached.savedAt.toLocaleString())} (the mailbox cache)${
+        this.cached.failed ? ': the server could not be asked; Retry asks it again.' : ', until the server answers.'}\n\n`);
+    }
     if (!this.entry.valid) {
       for (const problem of this.entry.problems) md.appendMarkdown(`- ${escape(describeProblem(this.entry.label, problem))}\n`);
       return md;

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { AccountEntry } from '../../accounts/account';
+import type { Account, AccountEntry } from '../../accounts/account';
 import { sharedMailboxesOf } from '../../accounts/mailboxes';
 import type { AccountSettings } from '../accounts/account-settings';
 import type { MailboxChange, MailboxModel } from '../mailbox/mailbox-model';
 import type { SignIns } from '../accounts/sign-ins';
 import { EmptyNode, FolderNode, LoadMoreNode, MailboxErrorNode, MailNode, MessageNode, SearchNode, SignInNode } from './mail-nodes';
-import { AccountNode, MailboxNode, ProblemNode } from './account-nodes';
+import { AccountNode, AccountState, MailboxNode, ProblemNode } from './account-nodes';
 
 export type TreeNode = MailboxNode | MailNode;
 
@@ -23,6 +23,8 @@ export class MailboxesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   private readonly subscriptions: vscode.Disposable[];
   /** The folder nodes last handed out, so that one folder can be refreshed alone. */
   private readonly folderNodes = new Map<string, FolderNode>();
+  /** Accounts whose sign-in was asked about in this window. */
+  private readonly asked = new Set<string>();
 
   constructor(private readonly settings: AccountSettings, private readonly signIns: SignIns, secretsChanged: vscode.Event<unknown>,
     private readonly mail?: MailboxModel) {
@@ -51,13 +53,32 @@ export class MailboxesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
       const withShared = entries.flatMap((entry): AccountEntry[] => (entry.valid
         ? [entry, ...sharedMailboxesOf(entry.account).map((mailbox) => ({ ...entry, label: mailbox.address, account: mailbox }))]
         : [entry]));
-      return Promise.all(withShared.map(async (entry) => new AccountNode(entry,
-        !entry.valid ? 'invalid' : await this.signIns.isSignedIn(entry.account) ? 'signedIn' : 'signedOut', Boolean(this.mail))));
+      return Promise.all(withShared.map(async (entry) => {
+        if (!entry.valid) return new AccountNode(entry, 'invalid', Boolean(this.mail));
+        const cached = await this.mail?.cacheState(entry.account);
+        const state = await this.stateOf(entry.account, cached !== undefined);
+        return new AccountNode(entry, state, Boolean(this.mail), state === 'signedIn' ? cached : undefined);
+      }));
     }
     if (node instanceof AccountNode) return this.accountChildren(node);
     if (node.kind === 'folder') return this.folderChildren(node);
     if (node.kind === 'search') return this.searchChildren(node);
     return [];
+  }
+
+  /**
+   * Signed in or out. A mailbox the cache shows was signed in when it was saved (Sign Out removes
+   * it): the first time, its rows go out at once and the sign-in is asked after them, since asking
+   * loads the sign-in code, which takes longer than showing them.
+   */
+  private async stateOf(account: Account, cached: boolean): Promise<AccountState> {
+    const first = !this.asked.has(account.id);
+    this.asked.add(account.id);
+    if (!cached || !first) return await this.signIns.isSignedIn(account) ? 'signedIn' : 'signedOut';
+    setTimeout(() => void this.signIns.isSignedIn(account).then((signedIn) => {
+      if (!signedIn) this.refresh();
+    }), 0);
+    return 'signedIn';
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
@@ -72,11 +93,13 @@ export class MailboxesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     const account = node.entry.account;
     if (!this.mail) return [];
     if (node.state !== 'signedIn') return [new SignInNode(node, account)];
-    const listing = await this.mail.folders(account);
-    if (listing.error) return [new MailboxErrorNode(node, account, listing.error, 'folders')];
-    if (listing.folders.roots.length === 0) return [new EmptyNode(node, 'The server lists no folders')];
+    const listing = await this.mail.shownFolders(account);
+    // Shown from the cache, a failure to update stands above the cached folders.
+    const failure = listing.error ? [new MailboxErrorNode(node, account, listing.error, 'folders')] : [];
+    if (!listing.folders) return failure;
+    if (listing.folders.roots.length === 0) return [...failure, new EmptyNode(node, 'The server lists no folders')];
     const search = this.mail.currentSearch(account.id);
-    return [...search ? [new SearchNode(node, account, search)] : [], ...listing.folders.roots.map((folder) => this.folderNode(node, folder))];
+    return [...failure, ...search ? [new SearchNode(node, account, search)] : [], ...listing.folders.roots.map((folder) => this.folderNode(node, folder))];
   }
 
   private searchChildren(node: SearchNode): TreeNode[] {
@@ -89,7 +112,7 @@ export class MailboxesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   private async folderChildren(node: FolderNode): Promise<TreeNode[]> {
     const subfolders: TreeNode[] = node.folder.children.map((folder) => this.folderNode(node, folder));
     if (!this.mail || !node.folder.openable) return subfolders.length ? subfolders : [new EmptyNode(node, 'Holds no folders')];
-    const page = await this.mail.messages(node.account, node.path);
+    const page = await this.mail.shownMessages(node.account, node.path);
     if (page.error) return [...subfolders, new MailboxErrorNode(node, node.account, page.error, 'messages')];
     const children = [...subfolders, ...page.messages.map((message) => new MessageNode(node, message))];
     if (page.moreError) children.push(new MailboxErrorNode(node, node.account, page.moreError, 'more'));

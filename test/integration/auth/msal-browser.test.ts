@@ -5,6 +5,7 @@ import { createTokenSource } from '../../../src/core';
 import { testPorts, TestPorts } from '../../unit/auth/fakes';
 import { accountSettings, AuthPlatform, browse, loopbackListening, restoreDefaults, sum } from './platform';
 import { sandbox } from '../sandbox';
+import { eventually } from '../../eventually';
 
 /** Ports whose browser signs in at once (the platform's auto sign-in) and posts back to MSAL's loopback. */
 function browserPorts(platform: AuthPlatform, base: Partial<TestPorts> = {}): TestPorts {
@@ -109,6 +110,38 @@ describe('msal-browser: system browser and MSAL\'s loopback', function () {
     const token = await createTokenSource(accountSettings(platform, 'public', { address: 'bob@contoso.test' }), ports).getToken({ protocol: 'imap', interactive: false });
     assert.deepEqual([token.user, platform.identity.control.counts().token, ports.secrets.keys().includes(keptAccountKey('alice@contoso.test'))],
       ['bob@contoso.test', 0, false]);
+  });
+
+  /** Signs in, then starts a forced refresh that the platform holds until `release`. */
+  async function refreshHeldAtSignOut(ports: TestPorts) {
+    const settings = accountSettings(platform, 'public');
+    const source = createTokenSource(settings, ports);
+    await source.getToken({ protocol: 'imap', interactive: true });
+    const release = platform.identity.control.holdTokenReplies();
+    platform.identity.control.resetCounts();
+    const refreshing = source.getToken({ protocol: 'imap', interactive: false, forceRefresh: true }).catch((e: unknown) => e);
+    await eventually('the refresh reaches the platform', () => platform.identity.control.counts()['token:refresh_token'] === 1 || undefined);
+    return { settings, source, refreshing, release };
+  }
+
+  it('a refresh under way when the user signs out does not bring the tokens back', async () => {
+    const ports = browserPorts(platform);
+    const { settings, source, refreshing, release } = await refreshHeldAtSignOut(ports);
+    await source.signOut();
+    release();
+    const [during, after] = [await refreshing, await createTokenSource(settings, ports).getToken({ protocol: 'imap', interactive: false }).catch((e: unknown) => e)];
+    assert.deepEqual([isExplained(during) && during.code, isExplained(after) && after.code, ports.secrets.keys()],
+      ['sign-in-required', 'sign-in-required', []]);
+  });
+
+  it('a refresh under way in another window when the user signs out here does not bring the tokens back', async () => {
+    const ports = browserPorts(platform);
+    const { settings, refreshing, release } = await refreshHeldAtSignOut(ports);
+    await createTokenSource(settings, ports).signOut();
+    release();
+    await refreshing;
+    const after = await createTokenSource(settings, ports).getToken({ protocol: 'imap', interactive: false }).catch((e: unknown) => e);
+    assert.deepEqual([isExplained(after) && after.code, ports.secrets.keys()], ['sign-in-required', []]);
   });
 
   it('neither the log nor the messages ever hold a token', async () => {

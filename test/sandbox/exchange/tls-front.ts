@@ -40,6 +40,11 @@ export async function startTlsFront(options: TlsFrontOptions, session: (client: 
     track(client);
     const upstream = connect({ host: options.upstream.host, port: options.upstream.port, ca });
     track(upstream);
+    // Without this, Nagle's algorithm held a reply's tagged line, written after its untagged
+    // ones, until the client acknowledged them: 40 ms (its delayed ACK) added to one command
+    // in many, depending on how the client reads. A server writes its reply as it comes.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     session(client, upstream);
   });
   // A client that refuses the certificate (a test of exactly that) is no error of the front's.

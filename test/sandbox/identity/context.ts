@@ -5,7 +5,7 @@
 import { SandboxCertificates } from '../certificates';
 import { FaultQueue } from './faults';
 import { GrantStore } from './grants';
-import { SigningKey } from './signingKey';
+import { SigningKey } from './signing-key';
 import { TokenMinter } from './tokens';
 
 export interface Settings {
@@ -55,6 +55,8 @@ export interface PlatformContext {
   grants: GrantStore;
   settings: Settings;
   faults: FaultQueue;
+  /** While set, token requests are answered only once it settles (a slow Entra, on demand). */
+  tokenRepliesHeld?: Promise<void>;
   counts: RequestCounts;
   certificates: SandboxCertificates;
   /** Control routes of the rest of the sandbox (the mail servers' faults), served beside the platform's own. */

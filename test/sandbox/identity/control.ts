@@ -9,10 +9,10 @@ import { appByKey, findApp, findUser } from '../directory';
 import { DEFAULT_SETTINGS, PlatformContext } from './context';
 import { EntraError, errorBody } from './errors';
 import { Fault } from './faults';
-import { approveDeviceCode, declineDeviceCode } from './flows/deviceCode';
+import { approveDeviceCode, declineDeviceCode } from './flows/device-code';
 import { JwtClaims, JwtHeader } from './jwt';
 import { EXCHANGE } from './resources';
-import { foreignKey } from './signingKey';
+import { foreignKey } from './signing-key';
 
 export interface DeviceCodeSummary {
   userCode: string;
@@ -43,6 +43,8 @@ export interface IdentityControl {
   /** The next matching request fails with this AADSTS error. */
   failNext(fault: Fault): void;
   revokeRefreshTokens(upn: string): void;
+  /** Token requests from now on wait (counted, not answered) until the returned release is called. */
+  holdTokenReplies(): () => void;
   /** Lifetime of access tokens minted from now on; 0 or negative for already-expired tokens. */
   setAccessTokenLifetime(seconds: number): void;
   setDeviceCodeInterval(seconds: number): void;
@@ -56,6 +58,7 @@ export interface IdentityControl {
 }
 
 export function createControl(context: PlatformContext): IdentityControl {
+  const heldReleases = new Set<() => void>();
   return {
     approveDeviceCode(userCode, upn) {
       approveDeviceCode(context, userCode, upn);
@@ -80,6 +83,18 @@ export function createControl(context: PlatformContext): IdentityControl {
     },
     revokeRefreshTokens(upn) {
       context.grants.revokeRefreshTokens(upn);
+    },
+    holdTokenReplies() {
+      let release = () => undefined as void;
+      context.tokenRepliesHeld = new Promise<void>((resolve) => {
+        release = () => {
+          if (context.tokenRepliesHeld === held) context.tokenRepliesHeld = undefined;
+          resolve();
+        };
+      });
+      const held = context.tokenRepliesHeld;
+      heldReleases.add(release);
+      return release;
     },
     setAccessTokenLifetime(seconds) {
       context.settings.accessTokenLifetimeSeconds = seconds;
@@ -114,6 +129,8 @@ export function createControl(context: PlatformContext): IdentityControl {
       context.grants.clear();
       context.faults.clear();
       context.counts.reset();
+      for (const release of heldReleases) release();
+      heldReleases.clear();
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { PlatformContext } from './context';
 import { Authority } from './tenancy';
-import { JsonWebKey, toJsonWebKey } from './signingKey';
+import { JsonWebKey, toJsonWebKey } from './signing-key';
 
 export function openIdConfiguration(context: PlatformContext, authority: Authority): Record<string, unknown> {
   const { baseUrl } = context;

@@ -13,7 +13,7 @@ import { createControl, IdentityControl } from './control';
 import { FaultQueue } from './faults';
 import { GrantStore } from './grants';
 import { createRequestHandler } from './server';
-import { loadOrCreateSigningKey } from './signingKey';
+import { loadOrCreateSigningKey } from './signing-key';
 import { TokenMinter } from './tokens';
 
 export type { IdentityControl, MintOptions, DeviceCodeSummary } from './control';

@@ -6,11 +6,11 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { authorize, AuthorizeOutcome, completeSignIn } from './authorize';
 import { CountedEndpoint, PlatformContext } from './context';
 import { controlRoute, IdentityControl } from './control';
-import { showDeviceLogin, submitDeviceLogin } from './deviceLogin';
+import { showDeviceLogin, submitDeviceLogin } from './device-login';
 import { openIdConfiguration, signingKeys } from './discovery';
 import { EntraError, errorBody } from './errors';
-import { startDeviceCode } from './flows/deviceCode';
-import { issueTokens } from './flows/tokenEndpoint';
+import { startDeviceCode } from './flows/device-code';
+import { issueTokens } from './flows/token-endpoint';
 import { readBody, sendHtml, sendJson, sendRedirect } from './http';
 import { signedOutPage } from './pages';
 import { resolveAuthority } from './tenancy';
@@ -91,6 +91,7 @@ const ROUTES: Route[] = [
       context.counts.add('token', grantType);
       const fault = context.faults.take('token', grantType, form.get('client_id') ?? undefined);
       if (fault) throw fault;
+      await context.tokenRepliesHeld;
       const tokens = issueTokens(context, {
         form,
         authorization: headerValue(exchange.request, 'authorization'),

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppRegistration, User } from '../directory';
 import { base64urlJson, JwtClaims, JwtHeader, signJwt } from './jwt';
 import { Resource } from './resources';
-import { SigningKey } from './signingKey';
+import { SigningKey } from './signing-key';
 
 /** How the client proved itself, as Entra records it in `appidacr`. */
 export type ClientProof = 'public' | 'secret' | 'certificate';

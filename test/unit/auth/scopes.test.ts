@@ -17,8 +17,10 @@ describe('scopes: what an account asks the identity platform for', () => {
       ['https://outlook.office.com/POP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send']);
   });
 
-  it('the first sign-in consents to every protocol of the account at once', () => {
-    assert.deepEqual(new AccountScopes(settings({ protocols: ['imap', 'pop3', 'smtp'] })).consent(), [
+  it('the first sign-in consents to every protocol of the account at once: all three when the setting names none', () => {
+    const result = parseAccount({ address: 'bob@contoso.com', clientId: CLIENT_ID });
+    assert.ok('account' in result);
+    assert.deepEqual(new AccountScopes(toAuthSettings(result.account)).consent(), [
       'https://outlook.office.com/IMAP.AccessAsUser.All', 'offline_access',
       'https://outlook.office.com/POP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send',
     ]);

@@ -85,6 +85,24 @@ describe('Test Connection against scripted servers', function () {
     assert.deepEqual([r.failedStep, r.error?.code], ['authenticate', 'missing-permission']);
   });
 
+  it('POP3 renews a refused token once, silently, as the mail clients do, and passes with the fresh one', async () => {
+    const fresh = jwt(delegatedClaims({ uti: 'renewed' }));
+    const pop3 = await started(FakePop3Server.start({
+      greeting: EXCHANGE_POP3.greeting,
+      onLine: transcriptHandler({
+        profile: EXCHANGE_POP3,
+        xoauth2: (response, session) => (Buffer.from(response, 'base64').toString('utf8').includes(fresh)
+          ? session.reply(EXCHANGE_POP3.authAccepted) : refuseAsExchange(response, session)),
+      }),
+    }));
+    const auth = authSettings();
+    const source = new FixedTokenSource(auth.mode, goodToken, auth.address);
+    const cached = source.getToken.bind(source);
+    source.getToken = async (request) => ({ ...(await cached(request)), ...(request.forceRefresh ? { accessToken: fresh } : {}) });
+    const result = only(await testConnection(account(auth, { pop3: pop3.mailServer() }), ['pop3'], { tokenSource: source, log: capturingLog(), replyTimeoutMs: 5000, connectTimeoutMs: 5000 }));
+    assert.deepEqual([result.ok, source.requests.map((r) => [r.interactive, r.forceRefresh === true])], [true, [[false, false], [false, true]]]);
+  });
+
   it('SMTP "535 5.7.3 Authentication unsuccessful" with an app-only token for an ungranted mailbox gives the admin lines', async () => {
     const smtp = await started(smtpServer({ auth: EXCHANGE_SMTP.authFailed }));
     const r = only(await run(['smtp'], { smtp: smtp.mailServer() }, jwt(appOnlyClaims()), { auth: { mode: 'client-credentials', clientId: CLIENT_ID } }));

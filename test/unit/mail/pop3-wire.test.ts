@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parseCapabilities } from '../../../src/mail/pop3/capabilities';
-import { LineReader, LineTooLongError } from '../../../src/mail/pop3/line-reader';
+import { LineReader, LineTooLongError } from '../../../src/mail/net/line-reader';
 import { isTerminator, parseStatusLine, responseCode, unstuff } from '../../../src/mail/pop3/reply';
 
 const text = (lines: Buffer[]) => lines.map((l) => l.toString('utf8'));

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
-import { stopBodyEncoder } from '../../../src/mail/compose/body-encoder';
+import { stopBodyRenderer } from '../../../src/mail/compose/body-renderer';
 import { createDraft } from '../../../src/mail/compose/draft';
 import { buildRfc822, startRfc822 } from '../../../src/mail/compose/rfc822';
 
@@ -82,7 +82,7 @@ describe('A plain-text message', () => {
 });
 
 describe('A Markdown message', () => {
-  after(() => stopBodyEncoder());
+  after(() => stopBodyRenderer());
 
   const SOURCE = '# Release 1.4\n\nThe *new* send command.\n\n- Grüße\n- 你好\n';
 
@@ -104,7 +104,7 @@ describe('A Markdown message', () => {
 });
 
 describe('A message being built', () => {
-  after(() => stopBodyEncoder());
+  after(() => stopBodyRenderer());
 
   it('streams, from the first byte, the bytes it keeps (for the Sent folder and a second attempt)', async () => {
     const message = startRfc822(draft('# Hi\n\nThere.\n', { markdown: true }), { date: DATE, messageId: MESSAGE_ID });

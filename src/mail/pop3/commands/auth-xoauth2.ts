@@ -1,7 +1,7 @@
 import { XOAuth2Credentials } from '../../server';
 import { Pop3Connection } from '../connection';
 import { protocolError } from '../failures';
-import { describeFailureChallenge, xoauth2Response } from '../../xoauth2';
+import { describeFailureChallenge, xoauth2Response } from '../../net/xoauth2';
 
 export type AuthResult =
   | { accepted: true; text: string }

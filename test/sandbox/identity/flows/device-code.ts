@@ -7,15 +7,15 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { findApp, findUser } from '../../directory';
-import { authenticateClient } from '../clientAuth';
+import { authenticateClient } from '../client-auth';
 import { consentForRequest } from '../consent';
 import { PlatformContext } from '../context';
 import { EntraError } from '../errors';
 import { DeviceCodeGrant } from '../grants';
 import { OIDC_SCOPES, parseScopes } from '../resources';
 import { Authority, requireApp, resolveAuthority, signInUser, tenantName } from '../tenancy';
-import { TokenRequest, wantsClientInfo } from './tokenRequest';
-import { issueUserTokens, TokenResponse } from './userTokens';
+import { TokenRequest, wantsClientInfo } from './token-request';
+import { issueUserTokens, TokenResponse } from './user-tokens';
 
 const DEVICE_CODE_LIFETIME_SECONDS = 900;
 /** Entra's user codes: nine characters, none easily misread. */

@@ -5,7 +5,7 @@
 import { findApp, USERS } from '../directory';
 import { PlatformContext } from './context';
 import { EntraError, errorBody } from './errors';
-import { approveDeviceCode, declineDeviceCode } from './flows/deviceCode';
+import { approveDeviceCode, declineDeviceCode } from './flows/device-code';
 import { deviceLoginPage } from './pages';
 
 export function showDeviceLogin(query: URLSearchParams): string {

@@ -4,12 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { findUser } from '../../directory';
-import { authenticateClient } from '../clientAuth';
+import { authenticateClient } from '../client-auth';
 import { PlatformContext } from '../context';
 import { EntraError } from '../errors';
 import { tenantName } from '../tenancy';
-import { TokenRequest, wantsClientInfo } from './tokenRequest';
-import { issueUserTokens, TokenResponse } from './userTokens';
+import { TokenRequest, wantsClientInfo } from './token-request';
+import { issueUserTokens, TokenResponse } from './user-tokens';
 
 function pkceMatches(challenge: string, method: string | undefined, verifier: string): boolean {
   if ((method ?? 'plain').toUpperCase() === 'S256') {

@@ -6,8 +6,8 @@
  * between) that strips STARTTLS must never receive the token in clear, whatever it advertises.
  */
 import { TLSSocket } from 'node:tls';
-import { ExplainedError } from '../errors';
-import { XOAuth2Credentials } from './server';
+import { ExplainedError } from '../../errors';
+import { XOAuth2Credentials } from '../server';
 
 /** What the caller knows of the connection the token would go over. */
 export interface TokenChannel {

@@ -4,12 +4,12 @@
  * the user's sessions are revoked.
  */
 import { findUser } from '../../directory';
-import { authenticateClient } from '../clientAuth';
+import { authenticateClient } from '../client-auth';
 import { PlatformContext } from '../context';
 import { EntraError } from '../errors';
 import { signInUser, tenantName } from '../tenancy';
-import { TokenRequest, wantsClientInfo } from './tokenRequest';
-import { issueUserTokens, TokenResponse } from './userTokens';
+import { TokenRequest, wantsClientInfo } from './token-request';
+import { issueUserTokens, TokenResponse } from './user-tokens';
 
 export function redeemRefreshToken(context: PlatformContext, request: TokenRequest): TokenResponse {
   const { form } = request;

@@ -1,12 +1,12 @@
 /** `/{tenant}/oauth2/v2.0/token`: the one place that picks a grant flow by `grant_type`. */
 import { PlatformContext } from '../context';
 import { EntraError } from '../errors';
-import { redeemAuthorizationCode } from './authorizationCode';
-import { issueAppToken } from './clientCredentials';
-import { redeemDeviceCode } from './deviceCode';
-import { redeemRefreshToken } from './refreshToken';
-import { TokenRequest } from './tokenRequest';
-import { TokenResponse } from './userTokens';
+import { redeemAuthorizationCode } from './authorization-code';
+import { issueAppToken } from './client-credentials';
+import { redeemDeviceCode } from './device-code';
+import { redeemRefreshToken } from './refresh-token';
+import { TokenRequest } from './token-request';
+import { TokenResponse } from './user-tokens';
 
 type GrantFlow = (context: PlatformContext, request: TokenRequest) => TokenResponse;
 

@@ -136,6 +136,6 @@ export function renderHtmlPart(markdown: string | BodyText, title: string): Read
 }
 
 /** Stops the worker (on deactivation; a later message starts it again). */
-export function stopBodyEncoder(): Promise<void> {
+export function stopBodyRenderer(): Promise<void> {
   return renderer.close();
 }

@@ -4,13 +4,13 @@
  * the same token, `aud: https://outlook.office365.com`, with the app's application permissions
  * as `roles`.
  */
-import { authenticateClient } from '../clientAuth';
+import { authenticateClient } from '../client-auth';
 import { PlatformContext } from '../context';
 import { EntraError } from '../errors';
 import { EXCHANGE, findResource } from '../resources';
 import { tenantName } from '../tenancy';
-import { TokenRequest } from './tokenRequest';
-import { TokenResponse } from './userTokens';
+import { TokenRequest } from './token-request';
+import { TokenResponse } from './user-tokens';
 
 export function issueAppToken(context: PlatformContext, request: TokenRequest): TokenResponse {
   const { form, authority } = request;

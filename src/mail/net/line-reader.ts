@@ -1,5 +1,5 @@
 /**
- * Cuts the bytes a POP3 server sends into CRLF-terminated lines (a bare LF is accepted too, as
+ * Cuts the bytes a mail server sends into CRLF-terminated lines (a bare LF is accepted too, as
  * real servers sometimes send one), and refuses a line longer than the limit instead of
  * buffering without end.
  */

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { renderHtmlPart, stopBodyEncoder } from '../../../src/mail/compose/body-encoder';
+import { renderHtmlPart, stopBodyRenderer } from '../../../src/mail/compose/body-renderer';
 import { asciiMarkdown, htmlBodyPart, textBodyPart, textPartPieces } from '../../../src/mail/compose/body-parts';
 import type { TransferEncoding } from '../../../src/mail/compose/mime-part';
 
@@ -35,12 +35,12 @@ async function textBody(text: string): Promise<{ encoding?: TransferEncoding; by
   return { encoding, bytes };
 }
 
-describe('The body encoder', () => {
-  after(() => stopBodyEncoder());
+describe('The body renderer', () => {
+  after(() => stopBodyRenderer());
 
   it('finds its worker script beside it (else every HTML part would be made on this thread)', () => {
-    const encoder = require.resolve('../../../src/mail/compose/body-encoder');
-    assert.ok(existsSync(join(dirname(encoder), 'body-worker.js')), `no body-worker.js beside ${encoder}`);
+    const renderer = require.resolve('../../../src/mail/compose/body-renderer');
+    assert.ok(existsSync(join(dirname(renderer), 'body-worker.js')), `no body-worker.js beside ${renderer}`);
   });
 
   for (const [kind, markdown, title] of [['UTF-8', MARKDOWN, 'Release — “1.4”'], ['ASCII', ASCII_MARKDOWN, 'Notes']]) {
@@ -58,7 +58,7 @@ describe('The body encoder', () => {
 
   it('still makes a message after the worker was stopped (a new worker starts)', async () => {
     await rendered(ASCII_MARKDOWN, 'Before');
-    await stopBodyEncoder();
+    await stopBodyRenderer();
     const html = await rendered(MARKDOWN, 'After');
     assert.deepEqual(html, htmlBodyPart(MARKDOWN, 'After', false));
   });
@@ -67,7 +67,7 @@ describe('The body encoder', () => {
     const pending = rendered(MARKDOWN, 'Stopped');
     // The job reaches the worker on the next turn of the event loop.
     await new Promise((resolve) => setImmediate(resolve));
-    await stopBodyEncoder();
+    await stopBodyRenderer();
     assert.deepEqual(await pending, htmlBodyPart(MARKDOWN, 'Stopped', false));
   });
 

@@ -5,7 +5,7 @@
  * the id token, refresh token and client_info MSAL needs to cache an account.
  */
 import { User } from '../../directory';
-import { AuthenticatedClient } from '../clientAuth';
+import { AuthenticatedClient } from '../client-auth';
 import { PlatformContext } from '../context';
 import { EntraError } from '../errors';
 import { GRAPH, OidcScope, parseScopes, permissionId, Resource, scopeForResponse, singleResource } from '../resources';
