@@ -47,7 +47,7 @@ const text = (value: string) => (value.length > MAX_TEXT ? value.slice(0, MAX_TE
 function encodeMessage(m: MessageSummary) {
   return {
     uid: m.uid, subject: text(m.subject), from: m.from ? { name: text(m.from.name), address: text(m.from.address) } : undefined,
-    date: m.date?.getTime(), unread: m.unread, flagged: m.flagged, hasAttachment: m.hasAttachment, size: m.size,
+    date: m.date?.getTime(), unread: m.unread, flagged: m.flagged, answered: m.answered, hasAttachment: m.hasAttachment, size: m.size,
   };
 }
 
@@ -98,9 +98,12 @@ function decodeMessage(v: unknown): MessageSummary | undefined {
   if (!isObject(v) || !isCount(v.uid) || !isString(v.subject) || !isBoolean(v.unread) || !isBoolean(v.flagged) || !isBoolean(v.hasAttachment) || !isCount(v.size)) return undefined;
   const from = v.from;
   if (!(from === undefined || (isObject(from) && isString(from.name) && isString(from.address))) || !optional(v.date, isFiniteNumber)) return undefined;
+  // Snapshots written before the answered mark have none: not answered, as far as they know.
+  if (!optional(v.answered, isBoolean)) return undefined;
   return withoutUndefined({
     uid: v.uid, subject: v.subject, from: from ? { name: from.name as string, address: from.address as string } : undefined,
-    date: v.date === undefined ? undefined : new Date(v.date as number), unread: v.unread, flagged: v.flagged, hasAttachment: v.hasAttachment, size: v.size,
+    date: v.date === undefined ? undefined : new Date(v.date as number), unread: v.unread, flagged: v.flagged, answered: v.answered ?? false,
+    hasAttachment: v.hasAttachment, size: v.size,
   });
 }
 

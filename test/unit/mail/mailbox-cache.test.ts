@@ -12,7 +12,7 @@ const SERVER = 'outlook.office365.com:993';
 
 const message = (uid: number, extra: Partial<MessageSummary> = {}): MessageSummary => ({
   uid, subject: `Message ${uid}`, from: { name: 'Priya Raman', address: 'priya.raman@contoso.test' }, date: new Date(Date.UTC(2026, 10, uid % 28 + 1, 9)),
-  unread: uid % 2 === 0, flagged: uid === 3, hasAttachment: uid === 5, size: 1000 + uid, ...extra,
+  unread: uid % 2 === 0, flagged: uid === 3, answered: uid === 4, hasAttachment: uid === 5, size: 1000 + uid, ...extra,
 });
 
 function snapshot(pages: [string, number][] = [['INBOX', 3]]): MailboxSnapshot {
@@ -61,7 +61,7 @@ describe('The mailbox cache', () => {
     const text = readFileSync(store.fileOf(ALICE), 'utf8');
     assert.ok(!/SECRET/.test(text), text);
     assert.deepEqual(Object.keys((JSON.parse(text) as { pages: { messages: object[] }[] }).pages[0]!.messages[0]!).sort(),
-      ['date', 'flagged', 'from', 'hasAttachment', 'size', 'subject', 'uid', 'unread']);
+      ['answered', 'date', 'flagged', 'from', 'hasAttachment', 'size', 'subject', 'uid', 'unread']);
   });
 
   it('the file is written whole and readable by the user alone; nothing temporary is left', async () => {
