@@ -56,6 +56,8 @@ export class NewMailNotifications implements vscode.Disposable {
     if (account.openedBy) return;
     let watched = this.watched.get(account.id);
     if (previous === undefined || !watched) {
+      // A session's first count starts from scratch: UIDs moved in an earlier session may be new mail's now.
+      this.movedIn.delete(account.id);
       watched = { highestUid: this.look(account).then((found) => found.highestUid, () => undefined) };
       this.watched.set(account.id, watched);
       return;
