@@ -71,6 +71,10 @@ export function activate(context: vscode.ExtensionContext): ExchangeMailApi {
     vscode.commands.registerCommand('exchangeMail.openWalkthrough', () =>
       vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthrough, false)),
     command('exchangeMail.refresh', (f, node?: TreeNode) => f.refresh(node)),
+    // The view's title bar hands its commands the focused row and the selection (VS Code 1.71+):
+    // its Refresh and Search act on every mailbox, whatever row has the focus.
+    command('exchangeMail.refreshAll', (f) => f.refresh()),
+    command('exchangeMail.searchFromViewTitle', (f) => f.searchMailbox()),
     command('exchangeMail.retry', (f, node: MailboxErrorNode) => f.retry(node)),
     command('exchangeMail.loadMore', (f, node: LoadMoreNode) => f.loadMore(node)),
     command('exchangeMail.openMessage', (f, node?: MessageNode) => f.openMessage(node)),

@@ -273,6 +273,20 @@ describe('The Mailboxes view in VS Code', function () {
     assert.deepEqual((await children(await alice())).slice(0, 1).map((n) => [labelOf(n), item(n).description]), [['Inbox', '7']]);
   });
 
+  it('the title bar\'s Refresh re-reads every mailbox, even with a folder focused (VS Code hands title commands the focused row)', async () => {
+    const inbox = await child(await alice(), 'Inbox');
+    await relay.stop();
+    try {
+      await vscode.commands.executeCommand('exchangeMail.refreshAll', inbox, [inbox]);
+      assert.deepEqual((await children(await alice())).map((n) => n.kind), ['mailboxError']);
+    } finally {
+      await relay.start();
+    }
+    const [failure] = await children(await alice());
+    await vscode.commands.executeCommand('exchangeMail.retry', failure);
+    assert.equal(labelOf((await children(await alice()))[0]!), 'Inbox');
+  });
+
   it('a revoked refresh token turns the account into a node that asks to sign in again', async () => {
     const { control } = sandbox.box.identity;
     // A token that is due at once, so the next connection must use the refresh token.

@@ -41,6 +41,13 @@ describe('Search and new mail in VS Code', function () {
     assert.ok(document.getText().includes('Can everyone confirm go/no-go for tomorrow by noon?'), document.getText());
   });
 
+  it('the title bar\'s Search asks where to search, even with a folder focused (VS Code hands title commands the focused row)', async () => {
+    const inbox = await child(await alice(), 'Inbox');
+    const { result, asked } = await answering('showQuickPick', () => undefined,
+      () => vscode.commands.executeCommand('exchangeMail.searchFromViewTitle', inbox, [inbox]));
+    assert.deepEqual([result, asked.map((args) => (args[1] as vscode.QuickPickOptions).placeHolder)], [undefined, ['Where to search']]);
+  });
+
   it('a mistyped query is named and never sent: the last search stays', async () => {
     const inbox = await child(await alice(), 'Inbox');
     const { result, asked } = await answering('showErrorMessage', () => undefined, () => vscode.commands.executeCommand('exchangeMail.searchMailbox', inbox, 'form:bob'));
