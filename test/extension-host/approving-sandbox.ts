@@ -8,15 +8,14 @@ import * as vscode from 'vscode';
 import type { ExchangeMailApi } from '../../src/extension';
 import type { ApprovingSandbox } from '../sandbox/approving';
 import { ALICE } from '../sandbox/approving';
-import { withSandboxImapflow } from '../sandbox/imapflow-client';
+import { withMailbox as withSandboxMailbox } from '../sandbox/imapflow-client';
 
 export { ALICE, startApprovingSandbox } from '../sandbox/approving';
 export type { ApprovingSandbox } from '../sandbox/approving';
 
 /** `use` with a client of `user`'s mailbox of its own, straight to the sandbox's Exchange IMAP (not through the extension). */
 export function withMailbox<T>(sandbox: ApprovingSandbox, user: string, use: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const accessToken = sandbox.box.identity.control.mintAccessToken({ upn: user, unique_name: user });
-  return withSandboxImapflow(sandbox.box.info, { user, accessToken }, use);
+  return withSandboxMailbox(sandbox.box, user, use);
 }
 
 /** Writes `exchangeMail.accounts` in user settings, as the user would; undefined removes it. */

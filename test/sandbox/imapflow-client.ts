@@ -4,12 +4,31 @@
  */
 import { readFileSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
+import { ParsedMail, simpleParser } from 'mailparser';
 import type { XOAuth2Credentials } from '../../src/mail/server';
-import type { SandboxInfo } from './index';
+import { eventually } from '../eventually';
+import type { Sandbox, SandboxInfo } from './index';
 
 export function withSandboxImapflow<T>(info: SandboxInfo, credentials: XOAuth2Credentials, use: (client: ImapFlow) => Promise<T>): Promise<T> {
   const { host, port } = info.imap.exchange;
   return withImapflowAt({ host, port, ca: readFileSync(info.caFile, 'utf8') }, credentials, use);
+}
+
+/** `use` with a client of `user`'s mailbox of its own, straight to the sandbox's Exchange IMAP (not through the extension). */
+export function withMailbox<T>(box: Sandbox, user: string, use: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const accessToken = box.identity.control.mintAccessToken({ upn: user, unique_name: user }, { user });
+  return withSandboxImapflow(box.info, { user, accessToken }, use);
+}
+
+/** The message of this subject in `user`'s Inbox once it has arrived, parsed. */
+export function arrivedInInbox(box: Sandbox, user: string, subject: string): Promise<ParsedMail> {
+  return eventually(`"${subject}" in ${user}'s Inbox`, () => withMailbox(box, user, async (client) => {
+    await client.mailboxOpen('INBOX', { readOnly: true });
+    const uids = await client.search({ subject }, { uid: true });
+    if (!Array.isArray(uids) || uids.length === 0) return undefined;
+    const fetched = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
+    return fetched && fetched.source ? simpleParser(fetched.source) : undefined;
+  }));
 }
 
 /** The same on any of the sandbox's IMAP servers, given its address and the CA (PEM) that signed its certificate. */

@@ -7,23 +7,15 @@
  * test-results/mailbox-search.png are the README's pictures.
  */
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ImapFlow } from 'imapflow';
-import { ParsedMail, simpleParser } from 'mailparser';
+import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
-import { Locator } from 'playwright-core';
 import { accountSettingsFor } from '../sandbox/account-settings';
 import { ALICE, ApprovingSandbox, startApprovingSandbox } from '../sandbox/approving';
-import { foldersHolding as holding, withSandboxImapflow } from '../sandbox/imapflow-client';
+import { arrivedInInbox, foldersHolding as holding, withMailbox } from '../sandbox/imapflow-client';
 import { eventually } from '../eventually';
-import { openSession, Session } from './workbench-session';
+import { openSession, Session, TYPING_SETTINGS } from './workbench-session';
 
 const BOB = 'bob@contoso.test';
-
-function logFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && /Exchange Mail\.log$/.test(e.name)).map((e) => join(e.parentPath, e.name));
-}
 
 describe('Working in the mailbox in the browser (UI)', function () {
   let sandbox: ApprovingSandbox;
@@ -35,22 +27,12 @@ describe('Working in the mailbox in the browser (UI)', function () {
     session = await openSession({
       'exchangeMail.accounts': accountSettingsFor(sandbox.box.info),
       'exchangeMail.send.confirm': false,
-      // Typing into a draft: no suggestion may take the Enter.
-      'editor.quickSuggestions': { other: false, comments: false, strings: false },
-      'editor.suggestOnTriggerCharacters': false,
+      ...TYPING_SETTINGS,
     });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    await session.screenshot(`mailbox-actions-failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-    for (const log of logFiles(session.server.userDataDir)) console.log(`--- ${log}\n${readFileSync(log, 'utf8').slice(-3000)}`);
-    await session.runCommand('Notifications: Show Notifications');
-    console.log(`--- notifications\n${await session.page.locator('.notifications-center').innerText().catch((err: Error) => err.message)}`);
-    await session.screenshot(`mailbox-actions-failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}-notifications`);
-    // What the failed test left open (a prompt, a menu) would take the next test's keys.
-    await session.page.keyboard.press('Escape');
-    await session.page.keyboard.press('Escape');
+    if (this.currentTest?.state === 'failed') await session.reportFailure(`mailbox-actions-failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
   });
 
   after(async () => {
@@ -59,129 +41,55 @@ describe('Working in the mailbox in the browser (UI)', function () {
   });
 
   const row = (label: string) => session.mailboxRow(label);
-  const toast = (text: string | RegExp) => session.page.locator('.notification-toast', { hasText: text });
-  const editorText = (text: string) => session.page.locator('.editor-instance .view-lines', { hasText: text });
-
-  /** `use` with `user`'s mailbox, straight to the server (not through the extension). */
-  const withMailbox = <T>(user: string, use: (client: ImapFlow) => Promise<T>) => {
-    const accessToken = sandbox.box.identity.control.mintAccessToken({ upn: user, unique_name: user }, { user });
-    return withSandboxImapflow(sandbox.box.info, { user, accessToken }, use);
-  };
-  /** The folders of alice's mailbox that hold a message of this subject. */
-  const foldersHolding = (subject: string, ...paths: string[]) => withMailbox(ALICE, (client) => holding(client, subject, paths));
-  /** The message of this subject in `user`'s Inbox once it has arrived, parsed. */
-  const arrived = (user: string, subject: string) => eventually(`"${subject}" in ${user}'s Inbox`, () => withMailbox(user, async (client) => {
-    await client.mailboxOpen('INBOX', { readOnly: true });
-    const uids = await client.search({ subject }, { uid: true });
-    if (!Array.isArray(uids) || uids.length === 0) return undefined;
-    const fetched = await client.fetchOne(String(uids[0]), { source: true, envelope: true }, { uid: true });
-    return fetched && fetched.source ? simpleParser(fetched.source) : undefined;
-  })) as Promise<ParsedMail>;
-
-  /** Right-click on `target`, then the menu entry `entry` (exactly), as a user picks it. */
-  async function contextMenu(target: Locator, entry: string): Promise<void> {
-    const { page } = session;
-    const exact = new RegExp(`^${entry.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
-    for (let attempt = 1; ; attempt++) {
-      await target.click({ button: 'right' });
-      const menu = page.locator('.context-view .monaco-menu');
-      await menu.waitFor({ timeout: 10_000 });
-      // The workbench ignores a click on a menu that has only just opened (the right button's release).
-      await page.waitForTimeout(500);
-      await menu.locator('.action-label', { hasText: exact }).click();
-      if (await menu.waitFor({ state: 'detached', timeout: 5_000 }).then(() => true, () => false)) return;
-      if (attempt === 3) assert.fail(`the menu entry "${entry}" could not be clicked`);
-      await page.keyboard.press('Escape');
-    }
-  }
-
-  /** Clicks a message row, which opens it in a tab, and brings the keyboard back to the view, with that row selected. */
-  async function select(label: string): Promise<void> {
-    const target = row(label);
-    await target.click();
-    await session.page.locator('.tab.active', { hasText: label }).waitFor({ timeout: 30_000 });
-    await focusView();
-    await eventually(`"${label}" selected in the focused view`, async () => (await target.getAttribute('aria-selected')) === 'true'
-      && await session.mailboxesView().locator('.monaco-list:focus-within').count() > 0);
-  }
-
-  /** The keyboard to the Mailboxes view, as clicking its empty space does. */
-  async function focusView(): Promise<void> {
-    await session.mailboxesView().locator('.monaco-list').first().focus();
-  }
-
-  async function clearNotifications(): Promise<void> {
-    await session.runCommand('Notifications: Clear All Notifications');
-    await session.page.locator('.notification-toast').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
-  }
-
-  /** Closes the active editor without saving (a draft not sent). */
-  async function discardEditor(): Promise<void> {
-    await session.runCommand('View: Revert and Close Editor');
-  }
-
-  /** Sends the active draft with the palette's Send Current Document…; resolves with the notification's text. */
-  async function sendActiveDraft(): Promise<string> {
-    await session.runCommand('Exchange Mail: Send Current Document…');
-    const sent = toast('Message-ID');
-    await sent.waitFor({ timeout: 60_000 });
-    return sent.innerText();
-  }
+  /** The folders of alice's mailbox that hold a message of this subject, straight from the server. */
+  const foldersHolding = (subject: string, ...paths: string[]) => withMailbox(sandbox.box, ALICE, (client) => holding(client, subject, paths));
 
   it('signs alice in and opens her Inbox', async () => {
-    await session.page.locator('.activitybar .action-item a[aria-label^="Mail"]').click();
-    await session.runCommand('Exchange Mail: Sign In');
-    await row('Inbox').waitFor({ timeout: 90_000 });
-    // The Inbox watch's first count redraws the Inbox: opened while that redraw is under way, VS Code
-    // keeps rows whose commands are gone (clicks do nothing). The status bar shows that count.
-    await session.page.locator('.part.statusbar .statusbar-item', { hasText: `${ALICE}: 7 unread` }).waitFor({ timeout: 30_000 });
-    await row('Inbox').click();
-    await row('Customer call moved to 15:00').waitFor({ timeout: 30_000 });
-    await clearNotifications();
+    await session.signInAndOpenInbox(`${ALICE}: 7 unread`, 'Customer call moved to 15:00');
   });
 
   it('Reply from the message\'s menu opens a draft; sent, bob gets it in the thread and the original shows answered', async () => {
     const subject = 'Customer call moved to 15:00';
-    const original = await withMailbox(ALICE, async (client) => {
+    const original = await withMailbox(sandbox.box, ALICE, async (client) => {
       await client.mailboxOpen('INBOX', { readOnly: true });
       const uids = await client.search({ subject }, { uid: true });
       return Array.isArray(uids) ? (await client.fetchOne(String(uids[0]), { envelope: true }, { uid: true }) || undefined)?.envelope?.messageId : undefined;
     });
     assert.ok(original, 'the original\'s Message-ID');
-    await contextMenu(row(subject), 'Reply');
-    await editorText(`in-reply-to: ${original}`).waitFor({ timeout: 30_000 });
+    await session.contextMenu(row(subject), 'Reply');
+    await session.editorText(`in-reply-to: ${original}`).waitFor({ timeout: 30_000 });
     await session.page.keyboard.type('Works for me, see you at 15:00.');
-    await editorText('Works for me, see you at 15:00.').waitFor({ timeout: 10_000 });
+    await session.editorText('Works for me, see you at 15:00.').waitFor({ timeout: 10_000 });
     await session.screenshot('reply-draft');
 
-    await sendActiveDraft();
-    const reply = await arrived(BOB, `Re: ${subject}`);
+    await session.sendActiveDraft();
+    const reply = await arrivedInInbox(sandbox.box, BOB, `Re: ${subject}`);
     assert.deepEqual([reply.inReplyTo, reply.from?.value[0]?.address], [original, ALICE]);
     assert.match(reply.text ?? '', /^Works for me, see you at 15:00\./);
     await eventually('the original shown answered', async () => /\banswered\b/.test(await row(subject).getAttribute('aria-label') ?? ''));
     assert.equal(await row(subject).locator('.codicon-reply').count(), 1, 'a reply arrow on the original');
-    await discardEditor();
-    await clearNotifications();
+    await session.discardEditor();
+    await session.clearNotifications();
   });
 
   it('Ctrl+Alt+Shift+R on a selected message opens a Reply All draft to its sender and the other recipients', async () => {
-    await select('Team photo');
+    await session.selectMessage('Team photo');
     await session.page.keyboard.press('Control+Alt+Shift+R');
-    await editorText('subject: \'Re: Team photo\'').waitFor({ timeout: 30_000 });
-    assert.ok(await editorText(`to: Marco Bianchi <marco.bianchi@contoso.test>, Bob Okafor <${BOB}>`).count(), 'to: the sender and bob, not alice');
-    await discardEditor();
-    await discardEditor();
+    await session.editorText('subject: \'Re: Team photo\'').waitFor({ timeout: 30_000 });
+    assert.ok(await session.editorText(`to: Marco Bianchi <marco.bianchi@contoso.test>, Bob Okafor <${BOB}>`).count(), 'to: the sender and bob, not alice');
+    await session.discardEditor();
+    await session.discardEditor();
   });
 
   it('Ctrl+Alt+Shift+F on the open message forwards it with its PDF; bob gets the attachment', async () => {
     const subject = 'Q3 budget review: figures attached';
     await row(subject).click();
-    const opened = editorText('the Q3 figures are in the attached PDF');
+    const opened = session.editorText('the Q3 figures are in the attached PDF');
     await opened.waitFor({ timeout: 30_000 });
     await opened.click();
     await session.page.keyboard.press('Control+Alt+Shift+F');
-    await editorText(`subject: 'Fw: ${subject}'`).waitFor({ timeout: 30_000 });
-    assert.ok(await editorText('budget-q3.pdf').count(), 'the PDF under attachments:');
+    await session.editorText(`subject: 'Fw: ${subject}'`).waitFor({ timeout: 30_000 });
+    assert.ok(await session.editorText('budget-q3.pdf').count(), 'the PDF under attachments:');
     // The recipient goes on the empty `to:` line (the third), as a user types it.
     const { keyboard } = session.page;
     await keyboard.press('Control+Home');
@@ -189,21 +97,21 @@ describe('Working in the mailbox in the browser (UI)', function () {
     await keyboard.press('ArrowDown');
     await keyboard.press('End');
     await keyboard.type(` ${BOB}`);
-    await editorText(`to: ${BOB}`).waitFor({ timeout: 10_000 });
-    await sendActiveDraft();
-    const forward = await arrived(BOB, `Fw: ${subject}`);
+    await session.editorText(`to: ${BOB}`).waitFor({ timeout: 10_000 });
+    await session.sendActiveDraft();
+    const forward = await arrivedInInbox(sandbox.box, BOB, `Fw: ${subject}`);
     assert.deepEqual(forward.attachments.map((a) => [a.filename, a.contentType]), [['budget-q3.pdf', 'application/pdf']]);
-    await discardEditor();
-    await discardEditor();
-    await clearNotifications();
+    await session.discardEditor();
+    await session.discardEditor();
+    await session.clearNotifications();
   });
 
   it('Archive on two messages selected with Ctrl-click moves both; the notification\'s Undo brings them back', async () => {
     const subjects = ['Lunch on Thursday?', 'Design review notes'];
-    await select(subjects[0]!);
+    await session.selectMessage(subjects[0]!);
     await row(subjects[1]!).click({ modifiers: ['Control'] });
-    await contextMenu(row(subjects[1]!), 'Archive');
-    const moved = toast('Moved 2 messages to "Archive".');
+    await session.contextMenu(row(subjects[1]!), 'Archive');
+    const moved = session.toast('Moved 2 messages to "Archive".');
     await moved.waitFor({ timeout: 30_000 });
     await row(subjects[0]!).waitFor({ state: 'detached', timeout: 10_000 });
     assert.equal(await row(subjects[1]!).count(), 0);
@@ -214,35 +122,35 @@ describe('Working in the mailbox in the browser (UI)', function () {
     for (const subject of subjects) assert.deepEqual(await foldersHolding(subject, 'INBOX', 'Archive'), ['INBOX']);
     // Back in the Inbox, unread, with new UIDs: still not new mail (the watch would have said so within about 2 s).
     await session.page.waitForTimeout(3000);
-    assert.equal(await toast(/new mail|new messages/i).count(), 0, 'no new-mail notification for messages moved back');
-    await clearNotifications();
+    assert.equal(await session.toast(/new mail|new messages/i).count(), 0, 'no new-mail notification for messages moved back');
+    await session.clearNotifications();
   });
 
   it('Delete on a selected message moves it to Deleted Items; Ctrl+Z in the view undoes it', async () => {
     const subject = 'Coffee chat';
-    await select(subject);
+    await session.selectMessage(subject);
     await session.page.keyboard.press('Delete');
-    await toast('Moved 1 message to "Deleted Items".').waitFor({ timeout: 30_000 });
+    await session.toast('Moved 1 message to "Deleted Items".').waitFor({ timeout: 30_000 });
     await row(subject).waitFor({ state: 'detached', timeout: 10_000 });
     assert.deepEqual(await foldersHolding(subject, 'INBOX', 'Deleted Items'), ['Deleted Items']);
-    await focusView();
+    await session.focusMailboxes();
     await session.page.keyboard.press('Control+Z');
     await row(subject).waitFor({ timeout: 30_000 });
     assert.deepEqual(await foldersHolding(subject, 'INBOX', 'Deleted Items'), ['INBOX']);
-    await clearNotifications();
+    await session.clearNotifications();
   });
 
   it('Shift+Delete asks in a dialog: Cancel keeps the message, Delete Permanently removes it for good', async () => {
     const subject = 'Reminder: submit your time sheets';
     const dialog = session.page.locator('.monaco-dialog-box');
-    await select(subject);
+    await session.selectMessage(subject);
     await session.page.keyboard.press('Shift+Delete');
     await dialog.waitFor({ timeout: 30_000 });
     assert.match(await dialog.innerText(), new RegExp(`Delete "${subject}" permanently\\?[\\s\\S]*cannot be recovered`));
     await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
     await dialog.waitFor({ state: 'detached', timeout: 10_000 });
     assert.deepEqual(await foldersHolding(subject, 'INBOX', 'Deleted Items'), ['INBOX']);
-    await select(subject);
+    await session.selectMessage(subject);
     await session.page.keyboard.press('Shift+Delete');
     await dialog.locator('.monaco-button', { hasText: /^Delete Permanently$/ }).click();
     await row(subject).waitFor({ state: 'detached', timeout: 30_000 });
@@ -254,7 +162,7 @@ describe('Working in the mailbox in the browser (UI)', function () {
     // The Inbox folded, so that a match is shown once: under the search.
     await row('Inbox').click();
     await row('Team').waitFor({ state: 'detached', timeout: 10_000 });
-    await contextMenu(row('Inbox'), 'Search Mailbox…');
+    await session.contextMenu(row('Inbox'), 'Search Mailbox…');
     await session.quickInput().locator('.quick-input-title', { hasText: 'Search INBOX' }).waitFor({ timeout: 10_000 });
     const input = session.quickInput().locator('input.input');
     await input.fill('subject:"go/no-go');
@@ -268,11 +176,11 @@ describe('Working in the mailbox in the browser (UI)', function () {
     const search = row('Search: subject:"go/no-go"');
     await search.waitFor({ timeout: 30_000 });
     assert.equal((await search.locator('.label-description').innerText()).trim(), '2 found · INBOX');
-    await clearNotifications();
+    await session.clearNotifications();
     await session.screenshot('mailbox-search', page.locator('.part.sidebar'));
     assert.equal(await row('Release 2.4 go/no-go').count(), 1);
     await row('Release 2.4 go/no-go').click();
-    await editorText('Can everyone confirm go/no-go for tomorrow by noon?').waitFor({ timeout: 30_000 });
+    await session.editorText('Can everyone confirm go/no-go for tomorrow by noon?').waitFor({ timeout: 30_000 });
   });
 
   it('mail bob sends alice raises "New mail from Bob Okafor: …", and its Open shows the message', async () => {
@@ -285,10 +193,10 @@ describe('Working in the mailbox in the browser (UI)', function () {
     } finally {
       transport.close();
     }
-    const notification = toast(`New mail from Bob Okafor: ${subject}`);
+    const notification = session.toast(`New mail from Bob Okafor: ${subject}`);
     await notification.waitFor({ timeout: 60_000 });
     await notification.locator('.monaco-button', { hasText: /^Open$/ }).click();
-    await editorText('The artefacts are on the build server.').waitFor({ timeout: 30_000 });
-    assert.ok(await editorText(`Subject: ${subject}`).count(), 'the message\'s headers shown');
+    await session.editorText('The artefacts are on the build server.').waitFor({ timeout: 30_000 });
+    assert.ok(await session.editorText(`Subject: ${subject}`).count(), 'the message\'s headers shown');
   });
 });
