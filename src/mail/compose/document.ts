@@ -68,11 +68,18 @@ function attachmentType(filename: string, languageId: string): string {
   return 'text/plain; charset=utf-8';
 }
 
-/** The part of the document that is sent: the selection (or everything) without the front matter. */
+/** Blank lines at the start: a draft's template leaves one between its front matter and the body. */
+const LEADING_BLANK_LINES = /^(?:[ \t]*\r?\n)+/;
+
+/**
+ * The part of the document that is sent: the selection (or everything) without the front matter,
+ * and without the blank lines that separate the front matter from the body.
+ */
 function sentText(document: DocumentToSend, bodyOffset: number): string {
   const start = Math.max(document.selection?.start ?? 0, bodyOffset);
   const end = Math.max(start, document.selection?.end ?? document.text.length);
-  return document.text.slice(start, end);
+  const text = document.text.slice(start, end);
+  return bodyOffset > 0 && start === bodyOffset ? text.replace(LEADING_BLANK_LINES, '') : text;
 }
 
 export function composeFromDocument(document: DocumentToSend): ComposedDocument {

@@ -58,6 +58,16 @@ describe('A Markdown document as a message', () => {
     assert.equal(part.suggestedSubject, 'release.md');
   });
 
+  it('does not send the blank lines between the front matter and the body (a new draft has one)', () => {
+    const draft = MARKDOWN.replace('---\nIntro', '---\n\n  \r\n\nIntro');
+    assert.equal(composeFromDocument({ text: draft, languageId: 'markdown', fileName: 'release.md' }).body.text, SOURCE);
+  });
+
+  it('keeps the indentation of a body that starts with an indented line', () => {
+    const draft = MARKDOWN.replace('---\nIntro', '---\n\n    code()\nIntro');
+    assert.equal(composeFromDocument({ text: draft, languageId: 'markdown', fileName: 'release.md' }).body.text, `    code()\n${SOURCE}`);
+  });
+
   it('never sends front matter that a selection covers', () => {
     const part = composeFromDocument({ text: MARKDOWN, languageId: 'markdown', fileName: 'release.md', selection: { start: 0, end: MARKDOWN.indexOf('#') } });
     assert.equal(part.body.text, 'Intro line.\n\n');
