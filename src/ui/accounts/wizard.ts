@@ -1,18 +1,19 @@
 /**
- * The Add Account wizard: the questions, their order and their checks, independent of how they
- * are asked. Each answer is checked by the same rules that check hand-edited settings
- * (src/accounts), so the wizard cannot write an account the loader would refuse.
+ * The Add Account wizard: the questions and their order, independent of how they are asked.
+ * The draft they fill and its checks are ./account-draft; the shapes of a question, ./wizard-steps.
  */
-import { AUTH_MODES, AccountSetting, Credential, PROTOCOLS, VsCodeProvider, parseAccount } from '../../accounts/account';
+import { AUTH_MODES, AccountSetting, PROTOCOLS } from '../../accounts/account';
 import { appSecretOf, AUTH_MODE_CHOICES } from '../../accounts/auth-modes';
-import { parsePort, readPrivateKeyFile } from '../../accounts/fields';
-import { sharedMailboxProblem, storeSharedMailboxes, withSharedMailbox } from '../../accounts/mailboxes';
+import { readPrivateKeyFile } from '../../accounts/fields';
+import { sharedMailboxProblem, withSharedMailbox } from '../../accounts/mailboxes';
 import {
   EXCHANGE_APP_ONLY_RESOURCES, EXCHANGE_DELEGATED_RESOURCE, MICROSOFT_LOGIN, PRESET_IDS, PRESETS, PresetId, suggestedPreset, usualSecurity,
 } from '../../accounts/presets';
 import type { AuthMode } from '../../auth/token-source';
 import { PROTOCOL_NAMES, type Protocol, type Security } from '../../mail/server';
-import { Answer, BACK, InputRequest, PickManyRequest, PickRequest, StepPosition, WizardPrompts } from './prompts';
+import { DEFAULT_PORTS, Draft, parseServer, problemOf, sentence, toSetting } from './account-draft';
+import { BACK, WizardPrompts } from './prompts';
+import { choiceStep, fieldStep, inputStep, pickManyStep, pickStep, Step } from './wizard-steps';
 
 export const WIZARD_TITLE = 'Add Exchange Mail Account';
 
@@ -23,163 +24,6 @@ export interface NewAccount {
   clientSecret?: string;
   /** PEM of the certificate's private key, read from the file the user chose (the path is not kept). */
   certificatePrivateKey?: string;
-}
-
-const DEFAULT_PORTS: Record<Protocol, number> = { imap: 993, pop3: 995, smtp: 587 };
-
-interface Draft {
-  address: string;
-  preset: PresetId;
-  authMode: AuthMode;
-  protocols: Protocol[];
-  clientId: string;
-  tenant?: string;
-  servers: Partial<Record<Protocol, { host: string; port: number; security?: Security }>>;
-  authorityHost: string;
-  delegatedResource: string;
-  appOnlyResources: { imapPop: string; smtp: string };
-  caFile: string;
-  vscodeProvider: VsCodeProvider;
-  credential: Credential;
-  clientSecret: string;
-  certificateThumbprint: string;
-  privateKeyFile: string;
-  certificatePrivateKey?: string;
-  sharedMailboxes: string[];
-}
-
-/** The account setting the draft stands for, written the way a person would: preset defaults left out. */
-function toSetting(draft: Draft): AccountSetting {
-  const custom = draft.preset === 'custom';
-  const appOnly = draft.authMode === 'client-credentials';
-  const setting: AccountSetting = {
-    address: draft.address.trim(),
-    preset: draft.preset,
-    authMode: draft.authMode,
-    clientId: draft.clientId.trim(),
-    tenant: (draft.tenant ?? PRESETS[draft.preset].tenant).trim(),
-    protocols: PROTOCOLS.filter((p) => draft.protocols.includes(p)),
-  };
-  if (custom) {
-    for (const protocol of setting.protocols ?? []) {
-      const server = draft.servers[protocol];
-      if (server) setting[protocol] = { host: server.host, port: server.port, security: server.security ?? usualSecurity(server.port) };
-    }
-    setting.authorityHost = draft.authorityHost.trim();
-    if (appOnly) setting.appOnlyResources = { ...draft.appOnlyResources };
-    else setting.delegatedResource = draft.delegatedResource.trim();
-    if (draft.caFile.trim()) setting.caFile = draft.caFile.trim();
-    if (draft.authMode === 'vscode' && draft.vscodeProvider !== 'microsoft') setting.vscodeProvider = draft.vscodeProvider;
-  }
-  if (appOnly) {
-    setting.credential = draft.credential;
-    if (draft.credential === 'certificate') setting.certificateThumbprint = draft.certificateThumbprint.trim();
-  }
-  storeSharedMailboxes(setting, draft.sharedMailboxes);
-  return setting;
-}
-
-/** What the settings loader would say about `field` if the draft were written with `change`. */
-function problemOf(draft: Draft, field: string, change: Partial<Draft> = {}): string | undefined {
-  const result = parseAccount(toSetting({ ...draft, ...change }));
-  return 'problems' in result ? result.problems.find((p) => p.field === field)?.problem : undefined;
-}
-
-function sentence(subject: string, problem: string | undefined): string | undefined {
-  return problem && `${subject} ${problem}`;
-}
-
-/** `host:port`, `host` (the protocol's usual port) or `[v6]:port`. */
-function parseServer(text: string, protocol: Protocol): { host: string; port?: number } {
-  const match = /^(\[[^\]]+\]|[^:]*|[0-9a-f:]+)(?::([^:\]]*))?$/i.exec(text.trim());
-  if (!match) return { host: text.trim() };
-  const host = match[1].replace(/^\[|\]$/g, '');
-  if (match[2] === undefined) return { host, port: DEFAULT_PORTS[protocol] };
-  return { host, port: parsePort(match[2]) };
-}
-
-/** One question of the wizard: asked when it applies to the draft so far, its answer kept in the draft. */
-interface Step {
-  applies(draft: Draft): boolean;
-  ask(draft: Draft, prompts: WizardPrompts, position: StepPosition): Promise<Answer<true>>;
-}
-
-type Question<R> = Omit<R, keyof StepPosition>;
-const always = () => true;
-
-/**
- * The one shape of every step: ask, hand Back and Escape to the wizard, else keep the answer.
- * `keep` returns false when the answer can no longer be kept (a file changed since it was
- * checked): the question is asked again.
- */
-function step<T>(applies: (d: Draft) => boolean, ask: (d: Draft, prompts: WizardPrompts, position: StepPosition) => Promise<Answer<T>>,
-  keep: (d: Draft, answer: T) => boolean | void): Step {
-  return {
-    applies,
-    async ask(d, prompts, position) {
-      for (;;) {
-        const answer = await ask(d, prompts, position);
-        if (answer === undefined) return undefined;
-        if (answer === BACK) return BACK;
-        if (keep(d, answer as T) !== false) return true;
-      }
-    },
-  };
-}
-
-/** A typed answer; checks and keeps it trimmed. */
-function inputStep(options: {
-  applies?: (d: Draft) => boolean;
-  question: (d: Draft) => Omit<Question<InputRequest>, 'validate'>;
-  validate: (d: Draft, text: string) => string | undefined;
-  keep: (d: Draft, text: string) => boolean | void;
-}): Step {
-  return step(options.applies ?? always,
-    (d, prompts, position) => prompts.input({ ...position, ...options.question(d), validate: (text) => options.validate(d, text.trim()) }),
-    (d, text) => options.keep(d, text.trim()));
-}
-
-/**
- * A typed answer that is one field of the setting (`change` says how it goes into the draft):
- * checked by what the settings loader would say of that field. `optional`: empty is fine.
- */
-function fieldStep(options: {
-  applies?: (d: Draft) => boolean;
-  field: string;
-  subject: string;
-  optional?: boolean;
-  question: (d: Draft) => Omit<Question<InputRequest>, 'validate'>;
-  change: (d: Draft, text: string) => Partial<Draft>;
-}): Step {
-  return inputStep({
-    applies: options.applies,
-    question: options.question,
-    validate: (d, text) => (options.optional && !text ? undefined : sentence(options.subject, problemOf(d, options.field, options.change(d, text)))),
-    keep: (d, text) => {
-      Object.assign(d, options.change(d, text));
-    },
-  });
-}
-
-function pickStep<T>(options: { applies?: (d: Draft) => boolean; question: (d: Draft) => Question<PickRequest<T>>; keep: (d: Draft, value: T) => void }): Step {
-  return step<T>(options.applies ?? always, (d, prompts, position) => prompts.pick<T>({ ...position, ...options.question(d) }), options.keep);
-}
-
-/** A pick whose answer is the draft's `key`, which is also the item selected when it opens. */
-function choiceStep<K extends 'vscodeProvider' | 'credential'>(key: K, options: {
-  applies: (d: Draft) => boolean; placeholder: string; items: PickRequest<Draft[K]>['items'];
-}): Step {
-  return pickStep<Draft[K]>({
-    applies: options.applies,
-    question: (d) => ({ placeholder: options.placeholder, items: options.items, active: d[key] }),
-    keep: (d, value) => {
-      d[key] = value;
-    },
-  });
-}
-
-function pickManyStep<T>(options: { question: (d: Draft) => Question<PickManyRequest<T>>; keep: (d: Draft, values: T[]) => void }): Step {
-  return step<T[]>(always, (d, prompts, position) => prompts.pickMany<T>({ ...position, ...options.question(d) }), options.keep);
 }
 
 function serverSteps(protocol: Protocol): Step[] {
