@@ -95,8 +95,12 @@ export class NewMailNotifications implements vscode.Disposable {
     const markRead = 'Mark as Read';
     const choice = await vscode.window.showInformationMessage(text, open, markRead);
     if (choice === open && single) {
-      const document = await vscode.workspace.openTextDocument(messageUri({ accountId: account.id, folder: 'INBOX', uid: newest.uid }, newest.subject));
-      await vscode.window.showTextDocument(document, { preview: true });
+      try {
+        const document = await vscode.workspace.openTextDocument(messageUri({ accountId: account.id, folder: 'INBOX', uid: newest.uid }, newest.subject));
+        await vscode.window.showTextDocument(document, { preview: true });
+      } catch (err) {
+        await showError(err, this.log, `Opening "${newest.subject.trim() || '(no subject)'}" failed`);
+      }
     } else if (choice === open) {
       this.mail.refreshFolder(account.id, 'INBOX');
       await vscode.commands.executeCommand('exchangeMail.mailboxes.focus');
