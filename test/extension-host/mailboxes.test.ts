@@ -254,6 +254,51 @@ describe('The Mailboxes view in VS Code', function () {
     assert.deepEqual([item(await newest()).contextValue, await onServer()], [plain, false]);
   });
 
+  /** The nodes the view is asked to redraw while `during` runs (undefined: everything). */
+  async function redrawnDuring(during: () => Promise<void>): Promise<(TreeNode | undefined)[]> {
+    const redrawn: (TreeNode | undefined)[] = [];
+    const listening = api.mailboxes.onDidChangeTreeData((node) => redrawn.push(...Array.isArray(node) ? node : [node]));
+    try {
+      await during();
+    } finally {
+      listening.dispose();
+    }
+    return redrawn;
+  }
+  const unreadShown = () => Number(/: (\d+) unread/.exec(api.unreadStatus.text)?.[1]);
+
+  it('the Inbox watch\'s first count of a new sign-in, the count the listing gave, redraws nothing', async () => {
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.signOut', ALICE), true);
+    await eventually('the status bar count gone', () => api.unreadStatus.text === '');
+    assert.equal(await vscode.commands.executeCommand('exchangeMail.signIn', ALICE), true);
+    const listed = Number(item(await child(await alice(), 'Inbox')).description);
+    const redrawn = await redrawnDuring(async () => {
+      await eventually('the first count in the status bar', () => unreadShown() === listed);
+      // A redraw asked for goes to VS Code at once: none may follow the count.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    });
+    assert.deepEqual(redrawn.map((node) => node && labelOf(node)), []);
+  });
+
+  it('new mail counted by the Inbox watch redraws the Inbox row alone, the node VS Code was given', async () => {
+    const inbox = await child(await alice(), 'Inbox');
+    const before = unreadShown();
+    const subject = `Inbox redraw ${Date.now()}`;
+    let shown: string | undefined;
+    const redrawn = await redrawnDuring(async () => {
+      await withImap((client) => client.append('INBOX', `From: ci@contoso.test\r\nTo: ${ALICE}\r\nSubject: ${subject}\r\n\r\nNew.\r\n`, []));
+      await eventually('the new count in the status bar', () => unreadShown() === before + 1);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      shown = String(item(inbox).description);
+    });
+    await withImap(async (client) => {
+      await client.mailboxOpen('INBOX');
+      await client.messageDelete({ subject }, { uid: false });
+    });
+    await eventually('the count back in the status bar', () => unreadShown() === before);
+    assert.deepEqual([redrawn.length, redrawn[0] === inbox, shown], [1, true, String(before + 1)]);
+  });
+
   it('a stopped IMAP server shows as a node with the reason and Retry; Retry brings the folders back', async () => {
     await relay.stop();
     try {

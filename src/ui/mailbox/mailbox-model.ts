@@ -460,9 +460,12 @@ export class MailboxModel implements vscode.Disposable {
     mailbox.watch = session.onInboxUnreadChanged((count) => {
       if (this.mailboxes.get(account.id) !== current) return;
       const previous = current.inboxUnread;
+      const inbox = session.folders?.get('INBOX');
+      const shown = inbox && this.countsOf(account.id, inbox).unread;
       current.inboxUnread = count;
       this.inboxChanged.fire();
-      this.changed.fire({ accountId: account.id, folder: 'INBOX' });
+      // The Inbox row shows the count: one it already shows (the listing's, at the first count) redraws nothing.
+      if (count !== shown) this.changed.fire({ accountId: account.id, folder: inbox?.path ?? 'INBOX' });
       this.inboxCounted.fire({ account, count, previous });
     });
     return mailbox;

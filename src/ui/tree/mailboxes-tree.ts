@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Account, AccountEntry } from '../../accounts/account';
 import { sharedMailboxesOf } from '../../accounts/mailboxes';
+import { isInbox } from '../../mail/imap/folder-model';
 import type { AccountSettings } from '../accounts/account-settings';
 import type { MailboxChange, MailboxModel } from '../mailbox/mailbox-model';
 import type { SignIns } from '../accounts/sign-ins';
@@ -9,7 +10,8 @@ import { AccountNode, AccountState, MailboxNode, ProblemNode } from './account-n
 
 export type TreeNode = MailboxNode | MailNode;
 
-const folderKey = (accountId: string, path: string) => `${accountId}\n${path}`;
+/** INBOX in any case is the Inbox: the watch and the new-mail notifications name it `INBOX`, Exchange lists `Inbox`. */
+const folderKey = (accountId: string, path: string) => `${accountId}\n${isInbox(path) ? 'INBOX' : path}`;
 
 /**
  * The Mailboxes view: accounts from the settings, each signed in or not, and what is wrong with
