@@ -299,6 +299,30 @@ describe('The Mailboxes view in VS Code', function () {
     assert.deepEqual([redrawn.length, redrawn[0] === inbox, shown], [1, true, String(before + 1)]);
   });
 
+  it('new mail counted by the Inbox watch is read into the open Inbox before it is redrawn: first, above the messages shown before', async () => {
+    const inbox = await child(await alice(), 'Inbox');
+    const messageLabels = async () => (await children(inbox)).filter((n) => n.kind === 'message').map(labelOf);
+    const before = await messageLabels();
+    const unreadBefore = unreadShown();
+    const subject = `Inbox arrival ${Date.now()}`;
+    const atRedraw: Promise<(string | undefined)[]>[] = [];
+    const listening = api.mailboxes.onDidChangeTreeData(() => atRedraw.push(messageLabels()));
+    try {
+      await withImap((client) => client.append('INBOX', `From: ci@contoso.test\r\nTo: ${ALICE}\r\nSubject: ${subject}\r\n\r\nNew.\r\n`, []));
+      await eventually('the Inbox redrawn', () => atRedraw.length > 0);
+    } finally {
+      listening.dispose();
+    }
+    const shown = await atRedraw[0]!;
+    await withImap(async (client) => {
+      await client.mailboxOpen('INBOX');
+      await client.messageDelete({ subject }, { uid: false });
+    });
+    await eventually('the count back in the status bar', () => unreadShown() === unreadBefore);
+    assert.ok(before.length > 1 && shown.length > 1, 'the Inbox showed messages');
+    assert.deepEqual(shown, [subject, ...before].slice(0, shown.length));
+  });
+
   it('a stopped IMAP server shows as a node with the reason and Retry; Retry brings the folders back', async () => {
     await relay.stop();
     try {

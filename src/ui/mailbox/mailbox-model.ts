@@ -76,6 +76,8 @@ class AccountMailbox {
   /** The Inbox unread count from the session's IDLE watch (or polling): newer than any listing. */
   inboxUnread?: number;
   watch?: vscode.Disposable;
+  /** The Inbox read again for the watch's last new count. */
+  inboxReread = Promise.resolve();
   /** The last "Search Mailbox…", shown as "Search: …" until closed or replaced. */
   search?: MailboxSearch;
 
@@ -194,12 +196,16 @@ export class MailboxModel implements vscode.Disposable {
     }
     let state = mailbox.pages.get(folder);
     if (!state) {
-      state = mailbox.session.messagePage(folder).then(
-        (page): FolderState => ({ messages: page.messages.map((m) => ({ ...m })), total: page.total, moreAvailable: page.moreAvailable, next: page.next }),
-        (err: unknown): FolderState => ({ messages: [], total: 0, moreAvailable: false, error: explainedFor(account, err) }));
+      state = this.firstPage(mailbox, folder);
       mailbox.pages.set(folder, state);
     }
     return state;
+  }
+
+  private firstPage(mailbox: AccountMailbox, folder: string): Promise<FolderState> {
+    return mailbox.session.messagePage(folder).then(
+      (page): FolderState => ({ messages: page.messages.map((m) => ({ ...m })), total: page.total, moreAvailable: page.moreAvailable, next: page.next }),
+      (err: unknown): FolderState => ({ messages: [], total: 0, moreAvailable: false, error: explainedFor(mailbox.account, err) }));
   }
 
   /** Appends the next, older, page of the folder; a failure is kept in `moreError`. */
@@ -465,10 +471,27 @@ export class MailboxModel implements vscode.Disposable {
       current.inboxUnread = count;
       this.inboxChanged.fire();
       // The Inbox row shows the count: one it already shows (the listing's, at the first count) redraws nothing.
-      if (count !== shown) this.changed.fire({ accountId: account.id, folder: inbox?.path ?? 'INBOX' });
+      // One Inbox read at a time, in the order counted: the last count's read is the one shown.
+      if (count !== shown) current.inboxReread = current.inboxReread.then(() => this.inboxCountChanged(current, inbox?.path ?? 'INBOX'));
       this.inboxCounted.fire({ account, count, previous });
     });
     return mailbox;
+  }
+
+  /**
+   * The watch counted other Inbox mail than shown: an Inbox whose messages were read has its first
+   * page read again, and the Inbox is redrawn once that is read, so its rows are never redrawn
+   * while they are being read (VS Code would then show none). The rows shown stay until then,
+   * and if the read fails.
+   */
+  private async inboxCountChanged(mailbox: AccountMailbox, folder: string): Promise<void> {
+    const shown = mailbox.pages.get(folder);
+    if (shown) {
+      await shown;
+      const read = this.firstPage(mailbox, folder);
+      if (!(await read).error && mailbox.pages.get(folder) === shown) mailbox.pages.set(folder, read);
+    }
+    if (this.mailboxes.get(mailbox.account.id) === mailbox) this.changed.fire({ accountId: mailbox.account.id, folder });
   }
 
   private forget(accountId: string): boolean {
