@@ -10,7 +10,7 @@ import { ErrorAction, ExplainedError, isExplained } from '../errors';
 import {
   ACCESS_TOKEN_EXPIRED, ExchangeReplyCode, explainSmtpAuthDisabled, explainThrottled, NOT_CONNECTED, SMTP_AUTH_DISABLED, throttling,
 } from '../mail/exchange-replies';
-import { MailServer, Protocol, PROTOCOL_NAMES } from '../mail/server';
+import { MailServer, Protocol, PROTOCOL_NAMES, serverAddress } from '../mail/server';
 import { grantCommands, organizationOf } from './admin-setup';
 import {
   appIdOf, checkClaimsFit, signedInUser, ClaimWarning, ClaimWarningCode, DecodedToken, describeAudience, isAppOnly,
@@ -86,10 +86,9 @@ const AUTH_ERROR_PATTERNS = [
   /^-ERR \[AUTH\]/i, // Dovecot POP3
 ];
 
-const hostPort = (server: MailServer) => `${server.host}:${server.port}`;
 
 function serverName(failure: ProtocolFailure, context: FailureContext): string {
-  return `the ${PROTOCOL_NAMES[failure.protocol]} server ${hostPort(context.server)}`;
+  return `the ${PROTOCOL_NAMES[failure.protocol]} server ${serverAddress(context.server)}`;
 }
 
 function make(code: DiagnosisCode, message: string, fix: string, failure: ProtocolFailure, actions: ErrorAction[], detail?: string): ExplainedError {
@@ -221,7 +220,7 @@ export function explainSharedMailboxRefused(protocol: Protocol, context: Failure
   const name = PROTOCOL_NAMES[protocol];
   const failure: ProtocolFailure = { protocol, step: 'authenticate', error };
   const appOnly = context.mode === 'client-credentials';
-  const message = `The ${name} server ${hostPort(context.server)} would not open the shared mailbox ${context.address} for ${appOnly ? `the app of ${context.signedInAs}` : context.signedInAs}.`;
+  const message = `The ${name} server ${serverAddress(context.server)} would not open the shared mailbox ${context.address} for ${appOnly ? `the app of ${context.signedInAs}` : context.signedInAs}.`;
   const likely = appOnly
     ? `Most likely the app's service principal has no permission on ${context.address}. ${appOnlyGrantFix({ ...context, user: context.address })}`
     : `Most likely ${context.signedInAs} has no FullAccess to it. ${sharedMailboxFix(context.address, context.signedInAs)}`;

@@ -18,6 +18,11 @@ export interface MailServer {
 }
 
 /** The two halves of SASL XOAUTH2: the user and the bearer token. */
+/** `host:port`: how messages and logs name a server. */
+export function serverAddress(server: Pick<MailServer, 'host' | 'port'>): string {
+  return `${server.host}:${server.port}`;
+}
+
 export interface XOAuth2Credentials {
   user: string;
   accessToken: string;

@@ -4,10 +4,9 @@
  * account's CA beside the system's, and reports its conversation to the protocol trace.
  */
 import { ImapFlow } from 'imapflow';
-import { MailServer, XOAuth2Credentials } from '../server';
+import { MailServer, serverAddress, XOAuth2Credentials } from '../server';
 import { tlsOptions } from '../net/connect';
 import { bearerTokenFor, channelOf } from '../net/xoauth2';
-import { address } from './failures';
 import { ImapTrace } from './protocol-trace';
 
 export interface CommandConnectionOptions {
@@ -41,7 +40,7 @@ export async function openCommandConnection(options: CommandConnectionOptions): 
       user: credentials.user,
       // Read by imapflow when it authenticates: the token rule checks the socket at that moment.
       get accessToken() {
-        return bearerTokenFor(channelOf((client as unknown as { socket?: unknown }).socket, `IMAP server ${address(server)}`), credentials);
+        return bearerTokenFor(channelOf((client as unknown as { socket?: unknown }).socket, `IMAP server ${serverAddress(server)}`), credentials);
       },
     },
     logger: trace.imapflowLogger(),

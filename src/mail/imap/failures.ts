@@ -7,9 +7,8 @@ import { ExplainedError } from '../../errors';
 import { kindOfCode } from '../../socket-failure';
 import { explainThrottled, NOT_CONNECTED, throttling } from '../exchange-replies';
 import { SocketFailure } from '../net/connect';
-import { MailServer } from '../server';
+import { MailServer, serverAddress } from '../server';
 
-export const address = (server: MailServer) => `${server.host}:${server.port}`;
 
 /** The connection ended under a command; `reason` is the server's BYE text when it gave one. */
 export class ConnectionLostError extends Error {
@@ -115,7 +114,7 @@ const CHECK_SETTINGS = "Check the account's IMAP host, port and security setting
 export function explainFailure(server: MailServer, step: string, error: unknown): ExplainedError {
   if (error instanceof ExplainedError) return error;
   const failure = classifyFailure(error);
-  const where = `the IMAP server ${address(server)}`;
+  const where = `the IMAP server ${serverAddress(server)}`;
   const detail = failure.kind === 'throttled' ? `throttled while ${step}, back-off ${failure.backoffMs} ms` : failure.reason;
   const options = { detail, cause: error };
   switch (failure.kind) {

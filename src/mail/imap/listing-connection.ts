@@ -13,8 +13,8 @@
 import { Socket } from 'node:net';
 import { openSocket, upgradeSocket } from '../net/connect';
 import { channelOf, xoauth2Response } from '../net/xoauth2';
-import { MailServer, XOAuth2Credentials } from '../server';
-import { address, ConnectionLostError, LoginRefusedError, CommandFailedError } from './failures';
+import { MailServer, serverAddress, XOAuth2Credentials } from '../server';
+import { ConnectionLostError, LoginRefusedError, CommandFailedError } from './failures';
 import { ImapTrace } from './protocol-trace';
 import { ImapResponse, parseResponse, ResponseFramer, TaggedStatus, UntaggedData } from './response-parser';
 
@@ -179,7 +179,7 @@ export class ListingConnection {
   private async authenticate(): Promise<void> {
     const { credentials, server } = this.options;
     this.options.trace.registerSecret(credentials.accessToken);
-    const payload = xoauth2Response(channelOf(this.socket, `IMAP server ${address(server)}`), credentials);
+    const payload = xoauth2Response(channelOf(this.socket, `IMAP server ${serverAddress(server)}`), credentials);
     const saslIr = this.has('SASL-IR');
     // A refusal comes as a `+` challenge carrying the error, answered with an empty line.
     this.continuation = (text) => this.writeLine(saslIr || text.length > 0 ? '' : payload);

@@ -5,7 +5,7 @@
 import { ErrorAction, ExplainedError } from '../../errors';
 import { kindOfCode } from '../../socket-failure';
 import { explainSmtpAuthDisabled, SMTP_AUTH_DISABLED } from '../exchange-replies';
-import { MailServer } from '../server';
+import { MailServer, serverAddress } from '../server';
 import { RefusedRecipient } from './dialogue';
 
 /** What is known about a failed send: nodemailer's error fields, and what the dialogue saw. */
@@ -39,7 +39,6 @@ const TOO_LARGE = /^552\b|5\.3\.4|message size exceeds|too large|size larger tha
 /** nodemailer's code for a name that does not resolve; Node's codes are read by the one table (src/socket-failure.ts). */
 const NODEMAILER_UNREACHABLE = 'EDNS';
 
-const hostPort = (server: MailServer) => `${server.host}:${server.port}`;
 
 function explained(message: string, fix: string, code: string, failure: SmtpFailure, actions: ErrorAction[] = []): ExplainedError {
   const detail = [failure.command && `command: ${failure.command}`, failure.response && `reply: ${failure.response}`,
@@ -70,7 +69,7 @@ export function explainSmtpFailure(failure: SmtpFailure, context: SendContext): 
   const reply = failure.response ?? '';
   const codes = [failure.code, failure.causeCode].filter((c): c is string => Boolean(c));
   const kinds = new Set(codes.map(kindOfCode));
-  const server = hostPort(context.server);
+  const server = serverAddress(context.server);
 
   const refused = failure.refusedRecipients?.[0];
   if (refused) return explainRecipient(refused, failure);

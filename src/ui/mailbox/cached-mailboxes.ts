@@ -5,7 +5,7 @@ import { toMailServer } from '../../accounts/mail-server';
 import { sharedMailboxesOf, signInOf } from '../../accounts/mailboxes';
 import type { MailboxSnapshot } from '../../mail/cache/mailbox-snapshot';
 import { SnapshotStore } from '../../mail/cache/snapshot-store';
-import type { MailLog } from '../../mail/server';
+import { serverAddress, type MailLog } from '../../mail/server';
 import type { AccountSettings } from '../accounts/account-settings';
 import type { SignIns } from '../accounts/sign-ins';
 
@@ -16,8 +16,7 @@ const enabled = () => vscode.workspace.getConfiguration().get<boolean>(CACHE_SET
 /** `host:port` of the mailbox's IMAP server; undefined when it has none (nothing to cache). */
 function serverOf(account: Account): string | undefined {
   try {
-    const server = toMailServer(account, 'imap');
-    return `${server.host}:${server.port}`;
+    return serverAddress(toMailServer(account, 'imap'));
   } catch {
     return undefined;
   }
