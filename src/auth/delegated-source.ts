@@ -78,7 +78,7 @@ export class DelegatedTokenSource implements TokenSource {
     try {
       const { app, release } = await this.cacheApp();
       try {
-        return (await this.findAccount(app)) !== null;
+        return (await this.findAccount(app, await this.keptAccount())) !== null;
       } finally {
         release();
       }
@@ -94,7 +94,7 @@ export class DelegatedTokenSource implements TokenSource {
   async signOut(): Promise<void> {
     const { app, release } = await this.cacheApp();
     try {
-      const account = await this.findAccount(app);
+      const account = await this.findAccount(app, await this.keptAccount());
       await this.ports.secrets.delete(keptAccountKey(this.settings.accountId));
       if (account) await app.getTokenCache().removeAccount(account);
     } finally {
@@ -175,9 +175,9 @@ export class DelegatedTokenSource implements TokenSource {
     return this.ports.secrets.get(keptAccountKey(this.settings.accountId));
   }
 
-  private async findAccount(app: MsalApplication, kept?: string): Promise<AccountInfo | null> {
+  /** The account `kept` names, else the one signed in with the address. */
+  private async findAccount(app: MsalApplication, kept: string | undefined): Promise<AccountInfo | null> {
     const cache = app.getTokenCache();
-    kept ??= await this.keptAccount();
     if (kept) return cache.getAccountByHomeId(kept);
     const address = this.settings.address.toLowerCase();
     return (await cache.getAllAccounts()).find((a) => a.username.toLowerCase() === address) ?? null;
